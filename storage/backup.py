@@ -1,0 +1,106 @@
+"""Backups through SQLite's online backup API: consistent even while the app is writing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.connection import read_only_uri
+from storage.errors import DatabaseError
+from storage.paths import ensure_private_dir
+
+
+def database_path(db: Database) -> Path:
+    """The main file of an open database."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return Path(row[2])
+    raise DatabaseError("database has no main file")
+
+
+def backup_to(db: Database, dest: Path) -> Path:
+    """Copy the database to `dest` (0600, in a 0700 folder when created) and verify it."""
+    ensure_private_dir(dest.parent)
+    tmp = dest.with_name(dest.name + ".partial")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(str(tmp))
+    try:
+        db.conn.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+        status = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+    if status != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"backup {dest} failed its integrity check: {status}")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, dest)
+    return dest
+
+
+def backup_before_migration(db: Database, version: int) -> Path:
+    """Keep a copy of the database as it was before a schema upgrade."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    src = database_path(db)
+    return backup_to(db, src.with_name(f"{src.name}.v{version}-{stamp}.bak"))
+
+
+def default_backup_path(db_path: Path) -> Path:
+    """`backups/convener-<UTC stamp>.db` next to the database."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"
+
+
+def verify(path: Path) -> None:
+    """Raise DatabaseError unless `path` is an SQLite database that passes integrity_check."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            status = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a usable Convener database ({exc})") from exc
+    if status != "ok":
+        raise DatabaseError(f"{path} failed its integrity check: {status}")
+
+
+def restore_from(src: Path, db_path: Path) -> Path:
+    """Replace the database with the backup `src`; the current one is kept aside first.
+
+    Stale `-wal`/`-shm` files belong to the database being replaced: their content is folded
+    into the kept copy, then they are removed so they cannot be replayed onto the backup.
+    """
+    from storage.lock import InstanceLock
+
+    if not src.is_file():
+        raise DatabaseError(f"{src}: no such backup file")
+    verify(src)
+    lock = InstanceLock(db_path)
+    holder = lock.acquire()
+    if holder is not None:
+        raise DatabaseError(f"{db_path} is in use by process {holder}; close Convener first")
+    try:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+        if db_path.exists():
+            current = sqlite3.connect(str(db_path))
+            try:
+                backup_to(Database(current), kept)
+            finally:
+                current.close()
+        for suffix in ("-wal", "-shm", ""):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        source = sqlite3.connect(read_only_uri(src), uri=True)
+        try:
+            backup_to(Database(source), db_path)
+        finally:
+            source.close()
+    finally:
+        lock.release()
+    return kept

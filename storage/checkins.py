@@ -1,0 +1,117 @@
+"""Check-ins at the door: at most one active per person and event; undo keeps history."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.attendees import add_attendee, get_attendee
+from storage.clock import utc_now
+from storage.migrations import device_id
+from storage.rows import audit, insert, one
+
+
+@dataclass
+class CheckinResult:
+    """The attendee after the check-in, and whether this call created it."""
+
+    attendee: dict[str, Any]
+    created: bool
+
+
+def check_in(db: Database, event_id: str, person_id: str) -> CheckinResult:
+    """Check someone in; if they already are, change nothing and say so."""
+    with db.atomic():
+        existing = one(
+            db,
+            "SELECT id FROM checkins WHERE event_id = ? AND person_id = ? AND undone_at IS NULL",
+            [event_id, person_id],
+        )
+        if existing is None:
+            get_attendee(db, event_id, person_id)
+            row = insert(
+                db,
+                "checkins",
+                {"event_id": event_id, "person_id": person_id, "checked_in_at": utc_now()},
+            )
+            audit(db, "check_in", "checkin", row["id"], event_id, {"person_id": person_id})
+    return CheckinResult(get_attendee(db, event_id, person_id), existing is None)
+
+
+def undo_check_in(db: Database, event_id: str, person_id: str) -> bool:
+    """Mark the active check-in undone (kept as history); False if there was none."""
+    with db.atomic():
+        row = one(
+            db,
+            "SELECT id FROM checkins WHERE event_id = ? AND person_id = ? AND undone_at IS NULL",
+            [event_id, person_id],
+        )
+        if row is None:
+            return False
+        db.execute(
+            "UPDATE checkins SET undone_at = ?, undone_device_id = ?, updated_at = ? WHERE id = ?",
+            [utc_now(), device_id(db), utc_now(), row["id"]],
+        )
+        audit(db, "undo_check_in", "checkin", row["id"], event_id, {"person_id": person_id})
+    return True
+
+
+def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
+    """The most recent active check-in (what Undo takes back)."""
+    return one(
+        db,
+        "SELECT * FROM checkins WHERE event_id = ? AND undone_at IS NULL "
+        "ORDER BY checked_in_at DESC LIMIT 1",
+        [event_id],
+    )
+
+
+def walk_in(db: Database, event_id: str, fields: dict[str, Any]) -> CheckinResult:
+    """Register someone who was not expected and check them in, in one transaction."""
+    with db.atomic():
+        person = add_attendee(db, event_id, fields, source="walk_in")
+        return check_in(db, event_id, person["id"])
+
+
+@dataclass
+class Counts:
+    """The live panel: who is in the room, by sex and stakeholder group."""
+
+    expected: int = 0
+    checked_in: int = 0
+    walk_ins: int = 0
+    by_gender: Counter[str] = field(default_factory=Counter)
+    by_group: Counter[str] = field(default_factory=Counter)
+    latest: list[dict[str, Any]] = field(default_factory=list)
+
+
+def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
+    """Counts for the live panel, from the active check-ins."""
+    result = Counts()
+    for row in db.query(
+        """SELECT p.gender, p.stakeholder_group, r.source, c.checked_in_at
+           FROM registrations r JOIN people p ON p.id = r.person_id
+           LEFT JOIN checkins c ON c.event_id = r.event_id AND c.person_id = p.id
+             AND c.undone_at IS NULL
+           WHERE r.event_id = ?""",
+        [event_id],
+    ):
+        result.expected += row["source"] != "walk_in"
+        if row["checked_in_at"]:
+            result.checked_in += 1
+            result.walk_ins += row["source"] == "walk_in"
+            result.by_gender[row["gender"] or "unrecorded"] += 1
+            result.by_group[row["stakeholder_group"] or "unrecorded"] += 1
+    result.latest = list(
+        db.query(
+            """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at
+           FROM checkins c JOIN people p ON p.id = c.person_id
+           WHERE c.event_id = ? AND c.undone_at IS NULL
+           ORDER BY c.checked_in_at DESC LIMIT ?""",
+            [event_id, latest],
+        )
+    )
+    return result

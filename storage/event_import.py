@@ -1,0 +1,322 @@
+"""Import an event (or an attendee list) from a YAML file: all of it, or none of it.
+
+Ids are derived from the event slug and each row's identity, so importing the same file
+twice finds the rows it made the first time and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.actions import validate_action
+from storage.clock import stable_id
+from storage.errors import ValidationError
+from storage.events import get_event
+from storage.notes import elapsed_since_start, validate_note
+from storage.records import validate_attendee, validate_event
+from storage.rows import merge
+from storage.text import clean_line, name_key, slugify
+from storage.yamlsafe import LoadedYaml, load_yaml_file
+
+FORMAT_VERSION = "1"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per table: inserted / updated / unchanged."""
+
+    event_slug: str
+    event_title: str
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def count(self, table: str, outcome: str) -> None:
+        self.outcomes.setdefault(table, Counter())[outcome] += 1
+
+    def summary(self) -> str:
+        parts = []
+        for table, c in self.outcomes.items():
+            parts.append(
+                f"{table}: {c['inserted']} new, {c['updated']} updated, {c['unchanged']} unchanged"
+            )
+        return "; ".join(parts)
+
+    @property
+    def changed(self) -> bool:
+        return any(c["inserted"] or c["updated"] for c in self.outcomes.values())
+
+
+class _Reader:
+    """Walks the loaded YAML, collecting every problem with its line before anything is written."""
+
+    def __init__(self, loaded: LoadedYaml) -> None:
+        self.loaded = loaded
+        self.problems: list[str] = []
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(f"{self.loaded.where(path)}: {message}")
+
+    def absorb(self, path: tuple[str | int, ...], problems: list[str]) -> None:
+        """Turn `field: message` problems from a validator into located ones."""
+        for problem in problems:
+            field_name, _, message = problem.partition(": ")
+            leaf = field_name.rsplit(".", 1)[-1]
+            self.problems.append(f"{self.loaded.where((*path, leaf))}: {message}")
+
+    def section(self, name: str) -> list[Any]:
+        value = self.loaded.data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail((name,), "expected a list")
+            return []
+        return value
+
+
+def load_event_file(path: Path) -> LoadedYaml:
+    loaded = load_yaml_file(path)
+    if not isinstance(loaded.data, dict):
+        raise ValidationError(str(path), ["line 1: expected a mapping with `convener: 1`"])
+    if str(loaded.data.get("convener")) != FORMAT_VERSION:
+        raise ValidationError(
+            str(path),
+            [f"{loaded.where(('convener',))}: expected `convener: 1` (the format version)"],
+        )
+    return loaded
+
+
+def import_yaml(db: Database, path: Path, event_ref: str | None = None) -> ImportReport:
+    """Import a YAML event file, or an attendee-only file into `event_ref`."""
+    return import_loaded(db, load_event_file(path), event_ref)
+
+
+def import_loaded(db: Database, loaded: LoadedYaml, event_ref: str | None = None) -> ImportReport:
+    """Import already-read YAML (see `import_yaml`)."""
+    path = loaded.source
+    if "event" not in loaded.data:
+        if not event_ref:
+            raise ValidationError(
+                str(path), ["this file has attendees but no `event:`; name the event with --event"]
+            )
+        event = get_event(db, event_ref)
+        return _import_into(db, loaded, event["id"], event["slug"], event["title"], None)
+    reader = _Reader(loaded)
+    raw_event = loaded.data["event"]
+    if not isinstance(raw_event, dict):
+        raise ValidationError(str(path), [f"{loaded.where(('event',))}: expected a mapping"])
+    event_row, problems = validate_event(raw_event)
+    reader.absorb(("event",), problems)
+    slug = clean_line(raw_event.get("slug")) or slugify(
+        f"{event_row['title']} {event_row['date'] or ''}"
+    )
+    event_row.update(
+        id=stable_id("event", slug),
+        slug=slug,
+        organisers=json.dumps(event_row["organisers"], ensure_ascii=False),
+        started_at=_stamp(raw_event.get("started_at"), None, reader, ("event", "started_at")),
+        ended_at=_stamp(raw_event.get("ended_at"), None, reader, ("event", "ended_at")),
+    )
+    if reader.problems:
+        raise ValidationError(str(path), reader.problems)
+    return _import_into(db, loaded, event_row["id"], slug, event_row["title"], event_row)
+
+
+def _import_into(
+    db: Database,
+    loaded: LoadedYaml,
+    event_id: str,
+    slug: str,
+    title: str,
+    event_row: dict[str, Any] | None,
+) -> ImportReport:
+    reader = _Reader(loaded)
+    date = (event_row or {}).get("date") or _event_date(db, event_id)
+    agenda = _agenda_rows(reader, event_id, slug)
+    people, regs, checkins, refs = _attendee_rows(reader, event_id, slug, date)
+    notes = _note_rows(reader, event_id, slug, date, refs, agenda, event_row)
+    actions = _action_rows(reader, event_id, slug, refs)
+    if reader.problems:
+        raise ValidationError(loaded.source, reader.problems)
+    report = ImportReport(slug, title)
+    with db.atomic():
+        if event_row is not None:
+            report.count("events", merge(db, "events", event_row))
+        for table, rows in (
+            ("agenda_items", agenda),
+            ("people", people),
+            ("registrations", regs),
+            ("checkins", checkins),
+            ("notes", notes),
+            ("action_items", actions),
+        ):
+            for row in rows:
+                report.count(table, merge(db, table, row))
+    return report
+
+
+def _event_date(db: Database, event_id: str) -> str | None:
+    for row in db.query("SELECT date FROM events WHERE id = ?", [event_id]):
+        return row["date"]
+    return None
+
+
+def _stamp(
+    value: Any, date: str | None, reader: _Reader, path: tuple[str | int, ...]
+) -> str | None:
+    """`HH:MM` on the event date (local time), or a full ISO 8601 stamp, as UTC."""
+    text = clean_line(value)
+    if not text:
+        return None
+    try:
+        if len(text) <= 5 and ":" in text and date:
+            moment = datetime.fromisoformat(f"{date}T{text.zfill(5)}").astimezone()
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.astimezone()
+    except ValueError:
+        reader.fail(path, f"expected HH:MM or an ISO 8601 time, got {text!r}")
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _agenda_rows(reader: _Reader, event_id: str, slug: str) -> list[dict[str, Any]]:
+    rows = []
+    for i, item in enumerate(reader.section("agenda")):
+        item = {"title": item} if isinstance(item, str) else item
+        if not isinstance(item, dict) or not clean_line(item.get("title")):
+            reader.fail(("agenda", i), "needs a title")
+            continue
+        rows.append(
+            {
+                "id": stable_id("agenda", slug, str(i + 1)),
+                "event_id": event_id,
+                "position": i + 1,
+                "title": clean_line(item["title"]),
+                "starts_at": clean_line(item.get("starts_at")) or None,
+                "presenter": clean_line(item.get("presenter")),
+            }
+        )
+    return rows
+
+
+def _attendee_rows(
+    reader: _Reader, event_id: str, slug: str, date: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    people, regs, checkins, refs = [], [], [], {}
+    for i, raw in enumerate(reader.section("attendees")):
+        path: tuple[str | int, ...] = ("attendees", i)
+        if not isinstance(raw, dict):
+            reader.fail(path, "expected a mapping with at least a name")
+            continue
+        known = {"ref", "id", "checked_in", "source", *validate_attendee({})[0]}
+        for key in raw:
+            if key not in known:
+                reader.fail((*path, key), "unknown field")
+        row, problems = validate_attendee(raw)
+        reader.absorb(path, problems)
+        ref = clean_line(raw.get("ref")) or f"{name_key(row['name'])}|{row['organisation']}"
+        if ref in refs:
+            reader.fail((*path, "ref"), f"{ref!r} is used twice")
+        person_id = clean_line(raw.get("id")) or stable_id("person", slug, ref)
+        refs[ref] = person_id
+        people.append({"id": person_id, **row, "name_key": name_key(row["name"])})
+        regs.append(
+            {
+                "id": stable_id("registration", event_id, person_id),
+                "event_id": event_id,
+                "person_id": person_id,
+                "source": clean_line(raw.get("source")) or "expected",
+            }
+        )
+        at = _stamp(raw.get("checked_in"), date, reader, (*path, "checked_in"))
+        if at:
+            checkins.append(
+                {
+                    "id": stable_id("checkin", event_id, person_id),
+                    "event_id": event_id,
+                    "person_id": person_id,
+                    "checked_in_at": at,
+                }
+            )
+    return people, regs, checkins, refs
+
+
+def _note_rows(
+    reader: _Reader,
+    event_id: str,
+    slug: str,
+    date: str | None,
+    refs: dict[str, str],
+    agenda: list[dict[str, Any]],
+    event_row: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    rows = []
+    default = "role" if (event_row or {}).get("attribution_default") == "chatham_house" else "named"
+    started = (event_row or {}).get("started_at")
+    for i, raw in enumerate(reader.section("notes")):
+        path: tuple[str | int, ...] = ("notes", i)
+        if not isinstance(raw, dict):
+            reader.fail(path, "expected a mapping with speaker and text")
+            continue
+        speaker = clean_line(raw.get("speaker"))
+        if speaker and speaker not in refs:
+            reader.fail((*path, "speaker"), f"no attendee with ref {speaker!r}")
+        agenda_id = None
+        if raw.get("agenda"):
+            pos = clean_line(raw["agenda"])
+            if not pos.isdigit() or not 1 <= int(pos) <= len(agenda):
+                reader.fail((*path, "agenda"), f"expected 1 to {len(agenda)}, got {pos!r}")
+            else:
+                agenda_id = agenda[int(pos) - 1]["id"]
+        fields = {
+            **raw,
+            "speaker_id": refs.get(speaker),
+            "agenda_item_id": agenda_id,
+            "attribution": raw.get("attribution") or default,
+        }
+        try:
+            row = validate_note(fields)
+        except ValidationError as exc:
+            reader.absorb(path, exc.problems)
+            continue
+        at = _stamp(raw.get("at"), date, reader, (*path, "at")) or started
+        elapsed = elapsed_since_start({"started_at": started}, at) if at else None
+        rows.append(
+            {
+                "id": stable_id("note", slug, speaker, row["text"]),
+                "event_id": event_id,
+                "noted_at": at,
+                "elapsed_seconds": elapsed,
+                **row,
+            }
+        )
+    return rows
+
+
+def _action_rows(
+    reader: _Reader, event_id: str, slug: str, refs: dict[str, str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for i, raw in enumerate(reader.section("action_items")):
+        path: tuple[str | int, ...] = ("action_items", i)
+        if not isinstance(raw, dict):
+            reader.fail(path, "expected a mapping with what, owner and due")
+            continue
+        owner = clean_line(raw.get("owner"))
+        if owner and owner not in refs:
+            reader.fail((*path, "owner"), f"no attendee with ref {owner!r}")
+        fields = {**raw, "owner_person_id": refs.get(owner), "due_date": raw.get("due")}
+        try:
+            row = validate_action(fields)
+        except ValidationError as exc:
+            reader.absorb(path, exc.problems)
+            continue
+        rows.append({"id": stable_id("action", slug, row["what"]), "event_id": event_id, **row})
+    return rows

@@ -1,0 +1,67 @@
+"""One entry point for every import: YAML events, YAML/CSV/XLSX attendee lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.clock import stable_id
+from storage.errors import ValidationError
+from storage.event_import import ImportReport, import_yaml
+from storage.events import get_event
+from storage.rows import merge
+from storage.text import name_key
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
+
+
+def import_file(db: Database, path: Path, event_ref: str | None = None) -> ImportReport:
+    """Import `path` into the database in one transaction; raises ValidationError on any problem."""
+    if not path.is_file():
+        raise ValidationError(str(path), ["no such file"])
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return import_yaml(db, path, event_ref)
+    if suffix in SHEET_SUFFIXES:
+        if not event_ref:
+            raise ValidationError(
+                str(path),
+                ["an attendee list needs an event: add --event SLUG (see `convener events`)"],
+            )
+        return import_attendee_sheet(db, path, event_ref)
+    raise ValidationError(
+        str(path), [f"unsupported file type {suffix or '(none)'}: use .yaml, .csv or .xlsx"]
+    )
+
+
+def import_attendee_sheet(db: Database, path: Path, event_ref: str) -> ImportReport:
+    """Register everyone on a spreadsheet for the event; re-importing finds them again."""
+    from storage.spreadsheet import load_attendee_sheet
+
+    event = get_event(db, event_ref)
+    rows = load_attendee_sheet(path)
+    report = ImportReport(event["slug"], event["title"])
+    with db.atomic():
+        for row in rows:
+            key = f"{name_key(row['name'])}|{row['organisation']}"
+            person_id = stable_id("person", event["slug"], key)
+            report.count(
+                "people",
+                merge(db, "people", {"id": person_id, **row, "name_key": name_key(row["name"])}),
+            )
+            report.count(
+                "registrations",
+                merge(
+                    db,
+                    "registrations",
+                    {
+                        "id": stable_id("registration", event["id"], person_id),
+                        "event_id": event["id"],
+                        "person_id": person_id,
+                        "source": "expected",
+                    },
+                ),
+            )
+    return report

@@ -1,0 +1,262 @@
+"""Numbered schema migrations, applied at open and recorded in the database.
+
+Each migration runs in its own transaction: a failure rolls it back and leaves the data as
+it was. Before the first pending migration runs on a database that holds data, a backup is
+taken next to it. Add migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from storage.clock import new_id, utc_now
+from storage.errors import DatabaseError
+
+Migration = Callable[[Database], None]
+
+COMMON = {"id": str, "created_at": str, "updated_at": str, "device_id": str}
+
+
+def _table(db: Database, name: str, columns: dict[str, type], **kwargs: object) -> None:
+    """Create a table with the columns every row carries (UUID id, stamps, device)."""
+    db[name].create({**COMMON, **columns}, pk="id", not_null={"created_at", "updated_at"}, **kwargs)  # type: ignore[union-attr, arg-type]
+
+
+def m001_initial(db: Database) -> None:
+    """Events, agenda, people, registrations, check-ins, notes, actions, drafts, audit."""
+    db["settings"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+    _table(
+        db,
+        "events",
+        {
+            "slug": str,
+            "title": str,
+            "theme": str,
+            "kind": str,
+            "date": str,
+            "start_time": str,
+            "end_time": str,
+            "venue": str,
+            "city": str,
+            "district": str,
+            "province": str,
+            "country": str,
+            "organisers": str,
+            "host": str,
+            "rapporteur": str,
+            "objectives": str,
+            "language": str,
+            "status": str,
+            "started_at": str,
+            "ended_at": str,
+            "attribution_default": str,
+        },
+        defaults={"status": "planned", "attribution_default": "named", "organisers": "[]"},
+    )
+    db.execute("CREATE UNIQUE INDEX events_slug ON events(slug)")
+    _table(
+        db,
+        "agenda_items",
+        {
+            "event_id": str,
+            "position": int,
+            "title": str,
+            "starts_at": str,
+            "presenter": str,
+        },
+        foreign_keys=[("event_id", "events", "id")],
+    )
+    _table(
+        db,
+        "people",
+        {
+            "name": str,
+            "name_key": str,
+            "designation": str,
+            "organisation": str,
+            "stakeholder_group": str,
+            "gender": str,
+            "age_band": str,
+            "disability": str,
+            "district": str,
+            "phone": str,
+            "email": str,
+            "id_number": str,
+            "consent_name": int,
+            "consent_photo": int,
+            "protected": int,
+            "vip": int,
+            "sample": int,
+        },
+        defaults={"consent_name": 0, "consent_photo": 0, "protected": 0, "vip": 0, "sample": 0},
+    )
+    db.execute("CREATE INDEX people_name_key ON people(name_key)")
+    _table(
+        db,
+        "registrations",
+        {
+            "event_id": str,
+            "person_id": str,
+            "source": str,
+        },
+        foreign_keys=[("event_id", "events", "id"), ("person_id", "people", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX registrations_unique ON registrations(event_id, person_id)")
+    _table(
+        db,
+        "checkins",
+        {
+            "event_id": str,
+            "person_id": str,
+            "checked_in_at": str,
+            "undone_at": str,
+            "undone_device_id": str,
+        },
+        foreign_keys=[("event_id", "events", "id"), ("person_id", "people", "id")],
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX checkins_one_active ON checkins(event_id, person_id)"
+        " WHERE undone_at IS NULL"
+    )
+    _table(
+        db,
+        "notes",
+        {
+            "event_id": str,
+            "noted_at": str,
+            "elapsed_seconds": int,
+            "speaker_id": str,
+            "speaker_text": str,
+            "attribution": str,
+            "kind": str,
+            "text": str,
+            "tags": str,
+            "agenda_item_id": str,
+            "addressed_to": str,
+            "deleted_at": str,
+        },
+        foreign_keys=[
+            ("event_id", "events", "id"),
+            ("speaker_id", "people", "id"),
+            ("agenda_item_id", "agenda_items", "id"),
+        ],
+        defaults={"tags": "[]"},
+    )
+    db.execute("CREATE INDEX notes_event ON notes(event_id, noted_at)")
+    _table(
+        db,
+        "note_revisions",
+        {
+            "note_id": str,
+            "previous": str,
+        },
+        foreign_keys=[("note_id", "notes", "id")],
+    )
+    _table(
+        db,
+        "action_items",
+        {
+            "event_id": str,
+            "note_id": str,
+            "what": str,
+            "owner_person_id": str,
+            "owner_text": str,
+            "due_date": str,
+            "status": str,
+        },
+        foreign_keys=[
+            ("event_id", "events", "id"),
+            ("note_id", "notes", "id"),
+            ("owner_person_id", "people", "id"),
+        ],
+        defaults={"status": "open"},
+    )
+    _table(
+        db,
+        "drafts",
+        {
+            "event_id": str,
+            "speaker_id": str,
+            "speaker_text": str,
+            "kind": str,
+            "attribution": str,
+            "text": str,
+            "tags": str,
+            "agenda_item_id": str,
+            "note_id": str,
+        },
+        foreign_keys=[("event_id", "events", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX drafts_event ON drafts(event_id)")
+    _table(
+        db,
+        "audit",
+        {
+            "action": str,
+            "entity": str,
+            "entity_id": str,
+            "event_id": str,
+            "detail": str,
+        },
+    )
+    for child, parent in (
+        ("agenda_items", "event_id"),
+        ("registrations", "event_id"),
+        ("checkins", "event_id"),
+        ("action_items", "event_id"),
+    ):
+        db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", m001_initial),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(db: Database) -> int:
+    """The schema version recorded in the database (0 for a new file)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, migrations: tuple[tuple[int, str, Migration], ...] = MIGRATIONS) -> int:
+    """Apply pending migrations in order; return the resulting version."""
+    version = current_version(db)
+    latest = migrations[-1][0]
+    if version > latest:
+        raise DatabaseError(
+            f"this database was written by a newer Convener (schema {version}, "
+            f"this version knows {latest}); open it read-only or upgrade Convener"
+        )
+    pending = [m for m in migrations if m[0] > version]
+    if not pending:
+        return version
+    if version > 0:
+        from storage.backup import backup_before_migration
+
+        backup_before_migration(db, version)
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create(  # type: ignore[union-attr]
+            {"version": int, "name": str, "applied_at": str}, pk="version"
+        )
+    for number, name, step in pending:
+        with db.atomic():
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                [number, name, utc_now()],
+            )
+            db.execute(f"PRAGMA user_version={number}")
+    _ensure_device_id(db)
+    return pending[-1][0]
+
+
+def _ensure_device_id(db: Database) -> None:
+    with db.atomic():
+        db.execute("INSERT OR IGNORE INTO settings(key, value) VALUES ('device_id', ?)", [new_id()])
+
+
+def device_id(db: Database) -> str:
+    """The id of this database's device, stamped on every row it writes."""
+    row = db.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
+    return str(row[0]) if row else "unknown"

@@ -1,0 +1,197 @@
+"""Live notes: who said what and when, edits with history, soft deletes, the saved draft."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.clock import parse_utc, utc_now
+from storage.errors import NotFoundError, ValidationError
+from storage.events import get_event
+from storage.records import MAX_BLOCK, Problems, as_line
+from storage.rows import audit, insert, one, update
+from storage.taxonomy import load_taxonomy
+from storage.text import clean_block, clean_line
+
+MAX_NOTE = 100_000
+NOTE_FIELDS = (
+    "speaker_id",
+    "speaker_text",
+    "attribution",
+    "kind",
+    "text",
+    "tags",
+    "agenda_item_id",
+    "addressed_to",
+)
+
+NOTE_QUERY = """
+SELECT n.*, p.name AS speaker_name, p.designation AS speaker_designation,
+  p.organisation AS speaker_organisation, p.stakeholder_group AS speaker_group,
+  p.consent_name AS speaker_consent, p.protected AS speaker_protected,
+  a.title AS agenda_title, a.position AS agenda_position
+FROM notes n
+LEFT JOIN people p ON p.id = n.speaker_id
+LEFT JOIN agenda_items a ON a.id = n.agenda_item_id
+"""
+
+
+def validate_note(fields: dict[str, Any]) -> dict[str, Any]:
+    """Clean a note's fields; raises ValidationError naming each bad one."""
+    tax = load_taxonomy()
+    problems = Problems()
+    text = clean_block(fields.get("text"))
+    if not text:
+        problems.add("text", "is empty")
+    if len(text) > MAX_NOTE:
+        problems.add("text", f"is {len(text):,} characters; the limit is {MAX_NOTE:,}")
+    kind = fields.get("kind") or "key_point"
+    if kind not in tax.note_kinds.codes:
+        problems.add("kind", f"expected one of {', '.join(tax.note_kinds.codes)}; got {kind!r}")
+    attribution = fields.get("attribution") or "named"
+    if attribution not in tax.attributions.codes:
+        problems.add(
+            "attribution",
+            f"expected one of {', '.join(tax.attributions.codes)}; got {attribution!r}",
+        )
+    tags = fields.get("tags") or []
+    if isinstance(tags, str):
+        tags = json.loads(tags) if tags.startswith("[") else tags.split(",")
+    row = {
+        "speaker_id": fields.get("speaker_id") or None,
+        "speaker_text": as_line(fields.get("speaker_text"), "speaker_text", problems),
+        "attribution": attribution,
+        "kind": kind,
+        "text": text,
+        "tags": json.dumps([clean_line(t) for t in tags if clean_line(t)], ensure_ascii=False),
+        "agenda_item_id": fields.get("agenda_item_id") or None,
+        "addressed_to": as_line(fields.get("addressed_to"), "addressed_to", problems),
+    }
+    if problems:
+        raise ValidationError("note", problems)
+    return row
+
+
+def elapsed_since_start(event: dict[str, Any], at: str) -> int | None:
+    """Seconds between the session start and `at` (None before the session starts)."""
+    if not event.get("started_at"):
+        return None
+    return max(0, int((parse_utc(at) - parse_utc(event["started_at"])).total_seconds()))
+
+
+def add_note(
+    db: Database, event_id: str, fields: dict[str, Any], noted_at: str | None = None
+) -> dict[str, Any]:
+    """Store a note stamped with the clock and the time since the session started.
+
+    Saving a note also clears the event's draft, in the same transaction.
+    """
+    row = validate_note(fields)
+    event = get_event(db, event_id)
+    at = noted_at or utc_now()
+    with db.atomic():
+        saved = insert(
+            db,
+            "notes",
+            {
+                "event_id": event_id,
+                "noted_at": at,
+                "elapsed_seconds": elapsed_since_start(event, at),
+                **row,
+            },
+        )
+        db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+        audit(db, "create", "note", saved["id"], event_id)
+    return get_note(db, saved["id"])
+
+
+def get_note(db: Database, note_id: str) -> dict[str, Any]:
+    row = one(db, NOTE_QUERY + " WHERE n.id = ?", [note_id])
+    if row is None:
+        raise NotFoundError(f"no note {note_id}")
+    return row
+
+
+def list_notes(
+    db: Database, event_id: str, *, include_deleted: bool = False
+) -> list[dict[str, Any]]:
+    """The timeline in speaking order."""
+    where = "" if include_deleted else " AND n.deleted_at IS NULL"
+    return list(
+        db.query(NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.noted_at", [event_id])
+    )
+
+
+def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Change a note; the previous values are kept in `note_revisions`."""
+    current = get_note(db, note_id)
+    row = validate_note({**{k: current[k] for k in NOTE_FIELDS}, **fields})
+    changes = {k: v for k, v in row.items() if current.get(k) != v}
+    if changes:
+        with db.atomic():
+            previous = {k: current[k] for k in changes}
+            insert(
+                db,
+                "note_revisions",
+                {"note_id": note_id, "previous": json.dumps(previous, ensure_ascii=False)},
+            )
+            update(db, "notes", note_id, changes)
+            db.execute("DELETE FROM drafts WHERE note_id = ?", [note_id])
+            audit(db, "edit", "note", note_id, current["event_id"], {"fields": sorted(changes)})
+    return get_note(db, note_id)
+
+
+def note_history(db: Database, note_id: str) -> list[dict[str, Any]]:
+    """Earlier versions of a note, oldest first."""
+    return [
+        {**r, "previous": json.loads(r["previous"])}
+        for r in db.query(
+            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY created_at", [note_id]
+        )
+    ]
+
+
+def delete_note(db: Database, note_id: str, *, restore: bool = False) -> None:
+    """Soft-delete (or restore) a note: it leaves the timeline and exports, not the database."""
+    current = get_note(db, note_id)
+    with db.atomic():
+        update(db, "notes", note_id, {"deleted_at": None if restore else utc_now()})
+        audit(db, "restore" if restore else "delete", "note", note_id, current["event_id"])
+
+
+def save_draft(db: Database, event_id: str, fields: dict[str, Any]) -> None:
+    """Keep what is being typed, so a crash or a closed terminal loses at most a second."""
+    text = clean_block(fields.get("text"))[:MAX_NOTE]
+    row = {
+        "event_id": event_id,
+        "speaker_id": fields.get("speaker_id") or None,
+        "speaker_text": clean_line(fields.get("speaker_text"))[:MAX_BLOCK],
+        "kind": fields.get("kind"),
+        "attribution": fields.get("attribution"),
+        "text": text,
+        "tags": json.dumps(fields.get("tags") or [], ensure_ascii=False),
+        "agenda_item_id": fields.get("agenda_item_id") or None,
+        "note_id": fields.get("note_id") or None,
+    }
+    with db.atomic():
+        existing = one(db, "SELECT id FROM drafts WHERE event_id = ?", [event_id])
+        if not text:
+            db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+        elif existing:
+            update(db, "drafts", existing["id"], row)
+        else:
+            insert(db, "drafts", row)
+
+
+def get_draft(db: Database, event_id: str) -> dict[str, Any] | None:
+    """The unsaved draft left by the last session on this event, if any."""
+    row = one(db, "SELECT * FROM drafts WHERE event_id = ?", [event_id])
+    if row:
+        row["tags"] = json.loads(row["tags"] or "[]")
+    return row
+
+
+def discard_draft(db: Database, event_id: str) -> None:
+    db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])

@@ -1,0 +1,145 @@
+"""The words a report is written in: dates, times, counts and the factual overview.
+
+Every writer shows the same sentences, so they are composed once here from plain values.
+Times are stored in UTC and shown in the local time of the computer that writes the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+# How counts by sex read in a sentence: code -> (one, many).
+SEX_WORDS: dict[str, tuple[str, str]] = {
+    "female": ("woman", "women"),
+    "male": ("man", "men"),
+    "transgender": ("transgender person", "transgender persons"),
+}
+
+
+def long_date(iso: str | None) -> str:
+    """`2025-05-14` as `14 May 2025`, the way reports write dates."""
+    if not iso:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _local(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return None
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC stamp as local `HH:MM` (blank when there is none)."""
+    moment = _local(stamp)
+    return moment.strftime("%H:%M") if moment else ""
+
+
+def local_datetime(stamp: str | None) -> str:
+    """A stored UTC stamp as local `YYYY-MM-DD HH:MM`, which spreadsheets read as a date."""
+    moment = _local(stamp)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def time_range(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{start}–{end}"
+    return start or end or ""
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`1 participant`, `2 participants`."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def join_words(items: Sequence[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def sex_phrase(counts: Iterable[tuple[str, int]]) -> str:
+    """`16 women, 21 men` from (sex code, count) pairs; unknown codes read `not stated`."""
+    parts: list[str] = []
+    other = 0
+    for code, n in counts:
+        if code in SEX_WORDS and n:
+            parts.append(count(n, *SEX_WORDS[code]))
+        else:
+            other += n
+    if other:
+        parts.append(f"{other} not stated")
+    return ", ".join(parts)
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def overview(
+    *,
+    date_text: str,
+    total: int,
+    sexes: str,
+    groups: int,
+    venue: str,
+    city: str,
+    kind: str,
+    theme: str,
+    organisers: Sequence[str],
+    host: str,
+    chatham_house: bool,
+) -> str:
+    """The opening paragraph: who met, when, where, on what, organised and hosted by whom."""
+    who = count(total, "participant") + (f" ({sexes})" if sexes else "")
+    if groups:
+        who += f" from {count(groups, 'stakeholder group')}"
+    where = ", ".join(p for p in (venue, city) if p)
+    sentence = f"On {date_text}, {who}" if date_text else who[:1].upper() + who[1:]
+    sentence += f" met at {where}" if where else " met"
+    what = kind or "meeting"
+    if theme:
+        sentence += f" for {article(what)} {what} on “{theme}”"
+    elif kind:
+        sentence += f" for {article(what)} {what}"
+    if organisers:
+        jointly = " jointly" if len(organisers) > 1 else ""
+        sentence += f", organised{jointly} by {join_words(organisers)}"
+    text = sentence + "."
+    if host:
+        text += f" The session was hosted by {host}."
+    if chatham_house:
+        text += (
+            " The dialogue was held under the Chatham House Rule: remarks are reported"
+            " without naming who made them."
+        )
+    return text
+
+
+def remarks_sentence(kinds: dict[str, int], speakers: int, actions: int) -> str:
+    """`In all, 11 speakers made 10 key points, ...; 4 action points were agreed.`"""
+    order = (
+        ("key_point", "key point"),
+        ("recommendation", "recommendation"),
+        ("concern", "concern"),
+        ("commitment", "commitment"),
+        ("question", "question"),
+    )
+    made = [count(kinds[code], word) for code, word in order if kinds.get(code)]
+    text = ""
+    if made:
+        text = f"In all, {count(speakers, 'speaker')} made {join_words(made)}"
+    if actions:
+        agreed = f"{count(actions, 'action point')} {'was' if actions == 1 else 'were'} agreed"
+        text = f"{text}; {agreed}" if text else agreed[:1].upper() + agreed[1:]
+    return text + "." if text else ""

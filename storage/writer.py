@@ -1,0 +1,140 @@
+"""The single database thread: every read and write goes through one owned connection.
+
+SQLite connections belong to the thread that made them, and one writer avoids lock fights
+between screens. Callers get a Future; the UI awaits it with `asyncio.wrap_future`, so the
+event loop never waits on the disk. A write that meets a lock held by another process is
+retried until `retry_for` seconds have passed, with status reports so the UI can say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from sqlite_utils import Database
+
+from storage.connection import checkpoint, connect
+from storage.errors import DatabaseError, ReadOnlyError
+
+T = TypeVar("T")
+StatusKind = Literal["saved", "waiting", "failed", "ready"]
+
+
+@dataclass(frozen=True)
+class WriterStatus:
+    """What the save indicator shows: the last outcome and when."""
+
+    kind: StatusKind
+    message: str = ""
+    at: float = 0.0
+
+
+def is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def explain(exc: BaseException) -> str:
+    """One sentence a coordinator can act on."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full: free some space; your text is kept and will save then"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only: nothing can be saved"
+    if is_locked(exc):
+        return "the database is locked by another program"
+    return str(exc)
+
+
+class Writer:
+    """Owns one connection on its own thread and runs submitted jobs in order."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        retry_for: float = 120.0,
+        on_status: Callable[[WriterStatus], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.retry_for = retry_for
+        self.on_status = on_status or (lambda status: None)
+        self._jobs: queue.Queue[tuple[Callable[[Database], Any], Future[Any], bool] | None] = (
+            queue.Queue()
+        )
+        self._thread = threading.Thread(target=self._run, name="convener-db", daemon=True)
+        self._ready: Future[None] = Future()
+
+    def start(self) -> Future[None]:
+        """Open the database on the writer thread; the Future fails if it cannot be opened."""
+        self._thread.start()
+        return self._ready
+
+    def submit(self, job: Callable[[Database], T], *, write: bool = True) -> Future[T]:
+        """Run `job(db)` on the writer thread; reads pass `write=False`."""
+        future: Future[T] = Future()
+        if self.read_only and write:
+            future.set_exception(ReadOnlyError("the database is open read-only"))
+            return future
+        self._jobs.put((job, future, write))
+        return future
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Finish queued jobs, checkpoint the WAL into the main file and close."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            db = connect(self.path, read_only=self.read_only)
+        except BaseException as exc:
+            self._ready.set_exception(exc)
+            return
+        self._ready.set_result(None)
+        try:
+            while (item := self._jobs.get()) is not None:
+                job, future, write = item
+                if future.set_running_or_notify_cancel():
+                    self._execute(db, job, future, write)
+        finally:
+            if not self.read_only:
+                with contextlib.suppress(sqlite3.Error):
+                    checkpoint(db)
+            db.close()
+
+    def _execute(
+        self, db: Database, job: Callable[[Database], Any], future: Future[Any], write: bool
+    ) -> None:
+        deadline = time.monotonic() + self.retry_for
+        delay = 0.05
+        while True:
+            try:
+                result = job(db)
+            except sqlite3.Error as exc:
+                if is_locked(exc) and time.monotonic() < deadline:
+                    self.on_status(WriterStatus("waiting", explain(exc), time.time()))
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                if write:
+                    self.on_status(WriterStatus("failed", explain(exc), time.time()))
+                future.set_exception(DatabaseError(explain(exc)))
+                return
+            except BaseException as exc:
+                future.set_exception(exc)
+                return
+            if write:
+                self.on_status(WriterStatus("saved", "", time.time()))
+            future.set_result(result)
+            return

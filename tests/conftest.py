@@ -1,0 +1,75 @@
+"""Shared fixtures: every test runs away from the real user data, on a fresh temp database."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from storage.connection import connect
+from storage.events import get_event
+from storage.importer import import_file
+from storage.taxonomy import load_taxonomy
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "fixtures"
+QUETTA_YAML = FIXTURES / "quetta-dialogue.yaml"
+QUETTA_SLUG = "quetta-dialogue"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point HOME, the XDG folders and CONVENER_DB at a temp dir, so no test touches real data."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_DOCUMENTS_DIR", "Documents"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("CONVENER_DB", str(home / "default" / "convener.db"))
+    monkeypatch.delenv("CONVENER_TAXONOMY", raising=False)
+    load_taxonomy.cache_clear()
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "convener.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """A fresh, migrated database for one test."""
+    database = connect(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def quetta(db: Database) -> dict[str, Any]:
+    """The bundled sample event, imported; returns the event row."""
+    import_file(db, QUETTA_YAML)
+    return get_event(db, QUETTA_SLUG)
+
+
+@pytest.fixture
+def karachi_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run as a computer in Pakistan (UTC+5, no DST), so `HH:MM` times convert predictably."""
+    before = os.environ.get("TZ")
+    monkeypatch.setenv("TZ", "Asia/Karachi")
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

@@ -1,0 +1,222 @@
+"""Convener's Textual app: wiring, global bindings and the database thread.
+
+Built by `create_app` with its dependencies (database path, clock), so tests pass a temp
+database and a frozen clock. Screens live in `tui/screens/`, one module each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from storage.errors import ConvenerError
+from storage.writer import Writer, WriterStatus
+from tui.db import DatabaseGateway
+from tui.messages import SaveStatusChanged
+from tui.widgets.top_bar import TopBar
+
+StartScreen = str | None
+
+
+class ConvenerApp(App[int]):
+    """The coordinator's app. `current_event` is the event the screens are working on."""
+
+    CSS_PATH = "convener.tcss"
+    TITLE = "Convener"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", show=False, id="help-alt"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        start: StartScreen = None,
+        event_ref: str | None = None,
+        demo: bool = False,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.start = start
+        self.event_ref = event_ref
+        self.demo = demo
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self.clock = clock or time.time
+        self.current_event: dict[str, Any] | None = None
+        self.save_status: WriterStatus | None = None
+        self.failed_writes: list[WriterStatus] = []
+        self.writer = Writer(db_path, read_only=read_only, on_status=self._status_from_thread)
+        self.db = DatabaseGateway(self.writer)
+        self.flush_hooks: list[Callable[[], None]] = []
+
+    def _status_from_thread(self, status: WriterStatus) -> None:
+        self.post_message(SaveStatusChanged(status))
+
+    async def on_mount(self) -> None:
+        import asyncio
+
+        from tui.screens.home import HomeScreen
+
+        try:
+            await asyncio.wrap_future(self.writer.start())
+        except ConvenerError as exc:
+            self.exit(1, message=f"convener: {exc}")
+            return
+        await self.push_screen(HomeScreen())
+        if self.read_only and self.read_only_reason:
+            self.notify(
+                self.read_only_reason,
+                title="Read-only",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if self.demo or self.start:
+            await self.open_requested_event()
+
+    async def open_requested_event(self) -> None:
+        """`convener demo|checkin|notes|setup EVENT` open straight on that screen."""
+        from storage.events import get_event
+        from storage.sample import ensure_sample
+
+        ref = self.event_ref
+        try:
+            if self.demo:
+                ref = await self.db.write(ensure_sample)
+            event = await self.db.read(lambda db: get_event(db, ref or ""))
+        except ConvenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        await self.open_event(event, self.start or "checkin")
+
+    async def open_event(self, event: dict[str, Any], where: str) -> None:
+        """Make `event` current and show one of its screens."""
+        from tui.screens import screen_for
+
+        self.current_event = event
+        await self.push_screen(screen_for(where, event))
+
+    def on_save_status_changed(self, message: SaveStatusChanged) -> None:
+        self.save_status = message.status
+        if message.status.kind == "failed":
+            self.failed_writes.append(message.status)
+            self.notify(
+                f"Not saved: {message.status.message}", severity="error", timeout=15, markup=False
+            )
+        for bar in self.screen.query(TopBar):
+            bar.show_status(message.status, self.read_only)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen is also a palette command."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding in [*screen.BINDINGS, *self.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.action in seen or binding.action in ("quit", "command_palette"):
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or binding.key.split(",")[0]
+            yield SystemCommand(binding.description, f"Key: {key}", _runner(screen, binding.action))
+
+    def flush_state(self) -> None:
+        """Save what is only in memory (the note draft) before the process goes away."""
+        for hook in list(self.flush_hooks):
+            with contextlib.suppress(Exception):
+                hook()
+
+    async def action_quit(self) -> None:
+        self.flush_state()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.writer.close()
+
+
+def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def create_app(db_path: Path, **kwargs: Any) -> ConvenerApp:
+    """The app for `db_path`; keyword arguments as for ConvenerApp."""
+    return ConvenerApp(db_path, **kwargs)
+
+
+def run_app(
+    db_path: Path,
+    *,
+    screen: StartScreen = None,
+    event_ref: str | None = None,
+    demo: bool = False,
+    read_only: bool = False,
+) -> int:
+    """Run the TUI with the instance lock held; a second instance opens read-only."""
+    from storage.lock import InstanceLock
+
+    lock = InstanceLock(db_path)
+    reason = ""
+    if not read_only:
+        holder = lock.acquire()
+        if holder is not None:
+            read_only = True
+            reason = (
+                f"Another Convener (process {holder}) is using {db_path}; "
+                "this window is read-only. Close the other one to make changes."
+            )
+    app = create_app(
+        db_path,
+        start=screen,
+        event_ref=event_ref,
+        demo=demo,
+        read_only=read_only,
+        read_only_reason=reason,
+    )
+    _install_hangup_handlers(app)
+    try:
+        result = app.run()
+    finally:
+        app.writer.close()
+        lock.release()
+    return int(result or 0)
+
+
+def _install_hangup_handlers(app: ConvenerApp) -> None:
+    """SIGHUP/SIGTERM (terminal closed, SSH dropped): flush the draft, then exit cleanly.
+
+    Textual installs no handler for these; without one the draft in memory would be lost.
+    """
+
+    def handle(signum: int, frame: object) -> None:
+        app.flush_state()
+        app.writer.close(timeout=1.5)
+        try:
+            app.exit(128 + signum)
+        except Exception:
+            raise SystemExit(128 + signum) from None
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, handle)

@@ -1,0 +1,159 @@
+"""The `convener` command: opens the TUI, or does one job headless (import, export, backup).
+
+Textual is imported only when a screen is opened, so headless commands start fast. Every
+error is one sentence on stderr with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from storage.errors import ConvenerError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convener",
+        description="Run stakeholder dialogues offline: check-in, live notes, summaries.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="database file (default: $CONVENER_DB or the user data dir)",
+    )
+    parser.add_argument("--read-only", action="store_true", help="open without writing")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
+    p.add_argument("file", type=Path)
+    p.add_argument("--event", metavar="EVENT", help="slug or id of the event (attendee lists)")
+    sub.add_parser("events", help="list the events in the database")
+    sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
+    for name, what in (
+        ("checkin", "the check-in screen"),
+        ("notes", "the notes screen"),
+        ("setup", "the event setup screen"),
+    ):
+        p = sub.add_parser(name, help=f"open {what} of EVENT")
+        p.add_argument("event", metavar="EVENT", help="slug or id")
+    p = sub.add_parser("export", help="write the summary and data files of EVENT")
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument(
+        "--format",
+        default="md,csv,docx,json",
+        help="comma-separated: md, csv, docx, json (default: all)",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
+    p.add_argument(
+        "--unredacted",
+        action="store_true",
+        help="include phone numbers and emails (handle with care)",
+    )
+    p = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
+    p.add_argument("dest", type=Path, nargs="?")
+    p = sub.add_parser("restore", help="replace the database with a backup")
+    p.add_argument("src", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from storage.paths import default_db_path
+
+    db_path: Path = args.db or default_db_path()
+    handler = COMMANDS.get(args.command or "", cmd_open)
+    try:
+        return handler(db_path, args)
+    except ConvenerError as exc:
+        print(f"convener: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
+    from tui.app import run_app
+
+    screen = args.command if args.command in ("checkin", "notes", "setup") else None
+    return run_app(
+        db_path,
+        screen=screen,
+        event_ref=getattr(args, "event", None),
+        demo=args.command == "demo",
+        read_only=args.read_only,
+    )
+
+
+def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
+    from storage.connection import connect
+    from storage.importer import import_file
+
+    with connect(db_path) as db:
+        report = import_file(db, args.file, args.event)
+    state = "imported" if report.changed else "already up to date"
+    print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
+    return 0
+
+
+def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
+    from storage.connection import connect
+    from storage.events import list_events
+
+    with connect(db_path, read_only=args.read_only) as db:
+        events = list_events(db)
+    if not events:
+        print("No events yet. Try `convener demo` or `convener import FILE`.")
+        return 0
+    for e in events:
+        place = ", ".join(p for p in (e["venue"], e["city"]) if p)
+        print(
+            f"{e['slug']}\t{e['date'] or ''}\t{e['status']}\t"
+            f"{e['checked_in']}/{e['expected']} checked in\t{e['title']}\t{place}"
+        )
+    return 0
+
+
+def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
+    from storage.export import export_event, parse_formats
+
+    from storage.connection import connect
+
+    formats = parse_formats(args.format)
+    with connect(db_path, read_only=True) as db:
+        paths = export_event(db, args.event, formats, out_dir=args.out, unredacted=args.unredacted)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
+    from storage.backup import backup_to, default_backup_path
+    from storage.connection import connect
+
+    with connect(db_path, read_only=True) as db:
+        dest = backup_to(db, args.dest or default_backup_path(db_path))
+    print(dest)
+    return 0
+
+
+def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
+    from storage.backup import restore_from
+
+    kept = restore_from(args.src, db_path)
+    print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+    "import": cmd_import,
+    "events": cmd_events,
+    "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}

@@ -1,0 +1,199 @@
+"""Check-in at the door: type a few letters, Enter; walk-ins in seconds; live counts.
+
+All attendees are loaded once into an in-memory index; each keystroke filters it and the
+virtualised list redraws only visible rows. Writes go to the database thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Input, Static
+
+from storage.errors import ConvenerError
+from tui.screens.base import ConvenerScreen
+from tui.search import AttendeeIndex, Entry
+from tui.widgets.live_panel import LivePanel, tally
+from tui.widgets.result_list import ResultList, local_time
+from tui.widgets.top_bar import TopBar
+
+
+class CheckinScreen(ConvenerScreen):
+    HELP_TITLE = "Check-in"
+    HELP_EXTRA = (
+        ("type", "Search names, designations, organisations, phones"),
+        ("enter", "Check in the highlighted person"),
+        ("up / down / pgup / pgdn", "Move the highlight"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Next", show=False, id="checkin-down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="checkin-up"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="checkin-pgdn"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="checkin-pgup"),
+        Binding("ctrl+n,f2", "walk_in", "Walk-in", id="checkin-walkin"),
+        Binding("ctrl+z", "undo_last", "Undo last", id="checkin-undo"),
+        Binding("f8", "uncheck", "Un-check", id="checkin-uncheck"),
+        Binding("ctrl+t", "notes", "Notes", id="checkin-notes"),
+        Binding("escape", "clear_or_back", "Clear / back", id="checkin-back"),
+    ]
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        super().__init__()
+        self.event = event
+        self.index = AttendeeIndex()
+        self.last_checked: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with Horizontal(id="checkin-body"):
+            with Vertical(id="checkin-left"):
+                yield Input(
+                    placeholder="Type a few letters of a name, organisation or phone;"
+                    " Enter checks in",
+                    id="search",
+                )
+                yield Static(id="match-count", classes="hint")
+                yield ResultList(id="results")
+            yield LivePanel(id="live-panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from storage.attendees import list_attendees
+
+        event_id = self.event["id"]
+        rows = await self.convener.db.read(lambda db: list_attendees(db, event_id))
+        self.index = AttendeeIndex.build(rows)
+        self.refresh_results()
+        self.query_one("#search", Input).focus()
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one("#results", ResultList)
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        query = self.query_one("#search", Input).value
+        hits = self.index.search(query)
+        self.results.show(hits)
+        total = len(self.index.entries)
+        self.query_one("#match-count", Static).update(
+            Content(f"{len(hits)} of {total} match" if query.strip() else f"{total} registered")
+        )
+        self.query_one(LivePanel).show(tally([e.row for e in self.index.entries]))
+
+    def action_move(self, delta: int) -> None:
+        self.results.move(delta)
+
+    @on(Input.Submitted, "#search")
+    async def check_in_highlighted(self) -> None:
+        entry = self.results.highlighted
+        if entry is None:
+            self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
+            return
+        name = entry.row["name"]
+        if entry.row.get("checked_in_at"):
+            self.notify(
+                f"{name} is already checked in (at {local_time(entry.row['checked_in_at'])}).",
+                markup=False,
+            )
+            self.clear_search()
+            return
+        from storage.checkins import check_in
+
+        event_id, person_id = self.event["id"], entry.row["id"]
+        try:
+            result = await self.convener.db.write(lambda db: check_in(db, event_id, person_id))
+        except ConvenerError as exc:
+            self.notify(f"{name} was NOT checked in: {exc}", severity="error", markup=False)
+            return
+        self.apply(entry, result.attendee)
+        self.last_checked.append(person_id)
+        self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
+        self.clear_search()
+
+    def apply(self, entry: Entry, row: dict[str, Any]) -> None:
+        entry.row = row
+        entry.reindex()
+
+    def clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self.refresh_results()
+        search.focus()
+
+    async def action_undo_last(self) -> None:
+        from storage.checkins import last_check_in
+
+        event_id = self.event["id"]
+        last = await self.convener.db.read(lambda db: last_check_in(db, event_id))
+        if last is None:
+            self.notify("No check-in to undo.")
+            return
+        await self.uncheck(last["person_id"])
+
+    async def action_uncheck(self) -> None:
+        entry = self.results.highlighted
+        if entry is None or not entry.row.get("checked_in_at"):
+            self.notify("The highlighted person is not checked in.")
+            return
+        await self.uncheck(entry.row["id"])
+
+    async def uncheck(self, person_id: str) -> None:
+        from storage.attendees import get_attendee
+        from storage.checkins import undo_check_in
+
+        event_id = self.event["id"]
+
+        def job(db: Any) -> dict[str, Any]:
+            undo_check_in(db, event_id, person_id)
+            return get_attendee(db, event_id, person_id)
+
+        try:
+            row = await self.convener.db.write(job)
+        except ConvenerError as exc:
+            self.notify(f"Not undone: {exc}", severity="error", markup=False)
+            return
+        entry = self.index.find(person_id)
+        if entry is not None:
+            self.apply(entry, row)
+        self.notify(f"Check-in of {row['name']} undone (kept in the history).", markup=False)
+        self.refresh_results()
+
+    def action_walk_in(self) -> None:
+        from tui.screens.walkin import WalkInScreen
+
+        typed = self.query_one("#search", Input).value.strip()
+
+        def added(row: dict[str, Any] | None) -> None:
+            if row is None:
+                self.query_one("#search", Input).focus()
+                return
+            existing = self.index.find(row["id"])
+            if existing is not None:
+                self.apply(existing, row)
+            else:
+                self.index.add(row)
+            self.notify(f"✓ Walk-in {row['name']} added and checked in.", markup=False)
+            self.clear_search()
+
+        self.app.push_screen(WalkInScreen(self.event, typed), added)
+
+    async def action_notes(self) -> None:
+        from tui.screens import screen_for
+
+        self.app.switch_screen(screen_for("notes", self.event))
+
+    def action_clear_or_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            self.clear_search()
+        else:
+            self.app.pop_screen()

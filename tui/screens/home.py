@@ -1,0 +1,164 @@
+"""Home: the events in this database, and the ways in (new, open, import, sample, delete)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from storage.errors import ConvenerError
+from tui.screens.base import ConvenerScreen
+from tui.widgets.top_bar import TopBar
+
+EMPTY_HINT = (
+    "No events yet. Press l to load the sample event (the Quetta dialogue and a "
+    "practice copy), n to create one, or i to import a YAML event file."
+)
+
+
+class HomeScreen(ConvenerScreen):
+    """Lists events; Enter opens the highlighted one at the door (check-in)."""
+
+    HELP_TITLE = "Home"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open('checkin')", "Check-in", id="home-checkin", priority=True),
+        Binding("t", "open('notes')", "Notes", id="home-notes"),
+        Binding("e", "open('setup')", "Edit event", id="home-setup"),
+        Binding("s", "open('summary')", "Summary", id="home-summary"),
+        Binding("n", "new_event", "New event", id="home-new"),
+        Binding("i", "import_file", "Import", id="home-import"),
+        Binding("l", "load_sample", "Load sample", id="home-sample"),
+        Binding("d", "delete_event", "Delete", id="home-delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield Static(id="home-hint", classes="hint")
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#events", DataTable)
+        table.add_columns("Event", "Date", "Place", "Status", "Checked in")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.convener.current_event = None
+        self.reload()
+
+    @work(exclusive=True, group="home-reload")
+    async def reload(self, select_slug: str | None = None) -> None:
+        from storage.events import list_events
+
+        self.events = await self.convener.db.read(list_events)
+        table = self.query_one("#events", DataTable)
+        current = self.highlighted()
+        table.clear()
+        for e in self.events:
+            place = ", ".join(p for p in (e["venue"], e["city"]) if p)
+            table.add_row(
+                Text(e["title"]),
+                Text(e["date"] or ""),
+                Text(place),
+                Text(e["status"]),
+                Text(f"{e['checked_in']} / {e['expected']}"),
+                key=e["id"],
+            )
+        wanted = select_slug or (current["slug"] if current else None)
+        for row, e in enumerate(self.events):
+            if e["slug"] == wanted:
+                table.move_cursor(row=row)
+        self.query_one("#home-hint", Static).update(
+            Text(
+                EMPTY_HINT
+                if not self.events
+                else "Enter: check-in · t: notes · e: edit · s: summary · n: new · i: import"
+            )
+        )
+        table.focus()
+
+    def highlighted(self) -> dict[str, Any] | None:
+        table = self.query_one("#events", DataTable)
+        if not self.events or table.cursor_row is None:
+            return None
+        return self.events[min(table.cursor_row, len(self.events) - 1)]
+
+    async def action_open(self, where: str) -> None:
+        event = self.highlighted()
+        if event is None:
+            self.notify("No event yet: press l for the sample or n for a new one.")
+            return
+        await self.convener.open_event(event, where)
+
+    async def action_new_event(self) -> None:
+        from tui.screens.setup import SetupScreen
+
+        await self.app.push_screen(SetupScreen(None))
+
+    async def action_load_sample(self) -> None:
+        from storage.sample import ensure_sample
+
+        try:
+            slug = await self.convener.db.write(ensure_sample)
+        except ConvenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(
+            "Sample loaded: the Quetta dialogue as it happened, and a practice copy "
+            "with nobody checked in yet."
+        )
+        self.reload(select_slug=slug)
+
+    def action_import_file(self) -> None:
+        from tui.screens.import_file import ImportScreen
+
+        target = self.highlighted()
+        what = "Import a YAML event file"
+        if target:
+            what += f", or an attendee list (.csv/.xlsx/.yaml) into “{target['title']}”"
+
+        async def importer(path: Path) -> str:
+            from storage.importer import import_file
+
+            ref = target["id"] if target else None
+            report = await self.convener.db.write(lambda db: import_file(db, path, ref))
+            return f"{report.event_title}: {report.summary()}"
+
+        def done(summary: str | None) -> None:
+            if summary:
+                self.notify(summary, title="Imported", markup=False, timeout=8)
+                self.reload()
+
+        self.app.push_screen(ImportScreen(importer, what), done)
+
+    def action_delete_event(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        event = self.highlighted()
+        if event is None:
+            return
+        question = f"Delete “{event['title']}” and everything recorded at it?"
+        detail = (
+            f"{event['expected']} registrations, check-ins, notes and action items go. "
+            "Back up first if you may need them (older backups still hold them)."
+        )
+
+        async def answer(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            from storage.events import delete_event
+
+            await self.convener.db.write(lambda db: delete_event(db, event["id"]))
+            self.notify("Event deleted.")
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answer)

@@ -1,0 +1,88 @@
+"""Choose a file (type a path or pick it in the tree) and import it; errors stay on screen.
+
+The import itself runs on the database thread; a bad file lists every problem with its
+line and nothing is imported, so the user can fix the file and press Enter again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Input, Log, Static
+
+from storage.errors import ConvenerError, ValidationError
+
+Importer = Callable[[Path], Awaitable[str]]
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """Dismisses with the import's summary line, or None if cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="import-cancel"),
+        Binding("ctrl+t", "focus_tree", "Browse files", id="import-browse"),
+    ]
+    HELP_TITLE = "Import a file"
+
+    def __init__(self, importer: Importer, what: str, start_dir: Path | None = None) -> None:
+        super().__init__()
+        self.importer = importer
+        self.what = what
+        self.start_dir = start_dir or Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Static(Text(self.what), classes="question")
+            yield Input(placeholder="path to a .yaml, .csv or .xlsx file, then Enter", id="path")
+            yield DirectoryTree(self.start_dir, id="tree")
+            yield Static(Text("Enter imports · ctrl+t browse · Escape cancels"), classes="detail")
+            yield Log(id="problems", highlight=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#problems", Log).display = False
+        self.query_one("#path", Input).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def pick(self, event: DirectoryTree.FileSelected) -> None:
+        path_input = self.query_one("#path", Input)
+        path_input.value = str(event.path)
+        path_input.focus()
+
+    @on(Input.Submitted, "#path")
+    def submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.run_import(Path(text).expanduser())
+
+    @work(exclusive=True, group="import")
+    async def run_import(self, path: Path) -> None:
+        problems = self.query_one("#problems", Log)
+        problems.clear()
+        problems.display = True
+        problems.write_line(f"Importing {path} …")
+        try:
+            summary = await self.importer(path)
+        except ValidationError as exc:
+            problems.clear()
+            problems.write_line(f"Nothing was imported from {exc.source}. Fix these and retry:")
+            problems.write_lines(f"  {p}" for p in exc.problems)
+            return
+        except ConvenerError as exc:
+            problems.clear()
+            problems.write_line(f"Nothing was imported: {exc}")
+            return
+        self.dismiss(summary)
+
+    def action_focus_tree(self) -> None:
+        self.query_one("#tree", DirectoryTree).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,140 @@
+"""Walk-in: register and check in someone who was not on the list, in one step.
+
+Name, organisation, stakeholder group and sex are required; the name is prefilled from the
+search box. A probable duplicate (same name modulo case, spacing, NFC) is shown first, and
+only a second confirmation adds the person anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from storage.errors import ConvenerError, ValidationError
+from storage.taxonomy import load_taxonomy
+from storage.text import name_key
+from tui.screens.base import ConvenerModal
+from tui.widgets.form import Field, errors_by_field, select
+from tui.widgets.result_list import local_time
+
+REQUIRED = ("name", "organisation", "stakeholder_group", "gender")
+
+
+class WalkInScreen(ConvenerModal):
+    """Dismisses with the new attendee row (checked in), or None if cancelled."""
+
+    HELP_TITLE = "Walk-in"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Check in", id="walkin-save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="walkin-cancel"),
+    ]
+
+    def __init__(self, event: dict[str, Any], typed_name: str = "") -> None:
+        super().__init__()
+        self.event = event
+        self.typed_name = typed_name
+        self.warned_for: str | None = None
+
+    def compose(self) -> ComposeResult:
+        tax = load_taxonomy()
+        with VerticalScroll(id="dialog", classes="form"):
+            yield Static(Content("Walk-in: add and check in"), classes="question")
+            yield Field("Name *", Input(self.typed_name, id="name"), name="name")
+            yield Field("Organisation *", Input(id="organisation"), name="organisation")
+            yield Field(
+                "Stakeholder group *",
+                select(tax.stakeholder_groups, id="stakeholder_group"),
+                name="stakeholder_group",
+            )
+            yield Field("Sex *", select(tax.genders, id="gender"), name="gender")
+            yield Field("Designation", Input(id="designation"), name="designation")
+            yield Field("Phone", Input(id="phone"), name="phone")
+            yield Checkbox("May be named in reports", id="consent_name")
+            yield Checkbox("Photos OK", id="consent_photo")
+            yield Checkbox("Protected (survivor or minor: never named)", id="protected")
+            yield Static(id="duplicate", classes="warning")
+            with Horizontal(classes="buttons"):
+                yield Button("Check in (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#duplicate", Static).display = False
+        self.query_one("#name", Input).focus()
+        if self.typed_name:
+            self.query_one("#organisation", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("name", "organisation", "designation", "phone"):
+            out[name] = self.query_one(f"#{name}", Input).value
+        for name in ("stakeholder_group", "gender"):
+            value = self.query_one(f"#{name}", Select).value
+            out[name] = value if isinstance(value, str) else ""
+        for name in ("consent_name", "consent_photo", "protected"):
+            out[name] = "yes" if self.query_one(f"#{name}", Checkbox).value else "no"
+        return out
+
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        fields = self.values()
+        missing = {f: "is required" for f in REQUIRED if not str(fields[f]).strip()}
+        self.show_errors(missing)
+        if missing:
+            return
+        if await self.warn_if_duplicate(fields["name"]):
+            return
+        from storage.checkins import walk_in
+
+        event_id = self.event["id"]
+        try:
+            result = await self.convener.db.write(lambda db: walk_in(db, event_id, fields))
+        except ValidationError as exc:
+            self.show_errors(errors_by_field(exc.problems))
+            return
+        except ConvenerError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return
+        self.dismiss(result.attendee)
+
+    async def warn_if_duplicate(self, name: str) -> bool:
+        """Show probable duplicates once; True means stop and let the user decide."""
+        from storage.attendees import probable_duplicates
+
+        key = name_key(name)
+        if self.warned_for == key:
+            return False
+        event_id = self.event["id"]
+        found = await self.convener.db.read(lambda db: probable_duplicates(db, event_id, name))
+        if not found:
+            return False
+        self.warned_for = key
+        lines = [f"Possible duplicate: {len(found)} registered with this name:"]
+        for row in found[:3]:
+            where = ", ".join(p for p in (row["designation"], row["organisation"]) if p)
+            state = (
+                f"checked in at {local_time(row['checked_in_at'])}"
+                if row["checked_in_at"]
+                else "not checked in"
+            )
+            lines.append(f"  • {row['name']} ({where or 'no organisation'}) — {state}")
+        lines.append(
+            "Press ctrl+s again to add a new person anyway, or Escape and pick them from the list."
+        )
+        warning = self.query_one("#duplicate", Static)
+        warning.update(Content("\n".join(lines)))
+        warning.display = True
+        return True
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.query(Field):
+            field.show_error(errors.get(field.field_name))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,58 @@
+"""Form helpers: a labelled field with its error shown right under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Label, Select, Static
+
+from storage.taxonomy import Vocabulary
+
+
+class Field(Vertical):
+    """A label, a control, and a line for its validation error."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 0 0 0; }
+    Field > Label { color: $text-muted; }
+    Field > .field-error { color: $error; height: auto; }
+    Field > .field-error.-empty { display: none; }
+    """
+
+    def __init__(self, label: str, control: Widget, *, name: str) -> None:
+        super().__init__(id=f"field-{name}")
+        self.label = label
+        self.control = control
+        self.field_name = name
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content(self.label))
+        yield self.control
+        yield Static(classes="field-error -empty")
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(Content(message or ""))
+        error.set_class(not message, "-empty")
+
+
+def choices(vocab: Vocabulary) -> list[tuple[str, str]]:
+    """(label, code) pairs for a Select."""
+    return [(t.label, t.code) for t in vocab.terms]
+
+
+def select(vocab: Vocabulary, *, id: str, prompt: str = "Choose…") -> Select[str]:
+    return Select(choices(vocab), prompt=prompt, id=id, type_to_search=True)
+
+
+def errors_by_field(problems: Iterable[str]) -> dict[str, str]:
+    """`field: message` problems keyed by field (the last path part)."""
+    out: dict[str, str] = {}
+    for problem in problems:
+        where, _, message = problem.partition(": ")
+        out.setdefault(where.rsplit(".", 1)[-1], message)
+    return out

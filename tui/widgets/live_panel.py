@@ -1,0 +1,66 @@
+"""The live panel at the door: checked in / expected, by sex, by stakeholder group, latest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from storage.taxonomy import load_taxonomy
+from tui.widgets.result_list import local_time
+
+
+def tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts from the in-memory attendee rows (no database round trip per check-in)."""
+    inside = [r for r in rows if r.get("checked_in_at")]
+    latest = sorted(inside, key=lambda r: r["checked_in_at"], reverse=True)[:5]
+    return {
+        "expected": sum(1 for r in rows if r.get("source") != "walk_in"),
+        "checked_in": len(inside),
+        "walk_ins": sum(1 for r in inside if r.get("source") == "walk_in"),
+        "by_gender": Counter(r.get("gender") or "unrecorded" for r in inside),
+        "by_group": Counter(r.get("stakeholder_group") or "unrecorded" for r in inside),
+        "latest": latest,
+    }
+
+
+class LivePanel(Static):
+    """Renders a `tally`; every name is a rich Text, so user text is never markup."""
+
+    def show(self, counts: dict[str, Any]) -> None:
+        tax = load_taxonomy()
+        head = Text.assemble(
+            (f"{counts['checked_in']}", "bold"),
+            f" checked in of {counts['expected']} expected",
+            f"  (+{counts['walk_ins']} walk-ins)" if counts["walk_ins"] else "",
+        )
+        sex = Table.grid(padding=(0, 1))
+        for code, n in counts["by_gender"].most_common():
+            label = "Not recorded" if code == "unrecorded" else tax.genders.label(code)
+            sex.add_row(Text(label), Text(str(n), justify="right"))
+        groups = Table.grid(padding=(0, 1))
+        for code, n in counts["by_group"].most_common():
+            label = "Not recorded" if code == "unrecorded" else tax.stakeholder_groups.label(code)
+            groups.add_row(Text(label), Text(str(n), justify="right"))
+        latest = Table.grid(padding=(0, 1))
+        for r in counts["latest"]:
+            name = "(protected)" if r.get("protected") else r["name"]
+            latest.add_row(Text(local_time(r["checked_in_at"])), Text(name))
+        self.update(
+            Group(
+                head,
+                Text(""),
+                Text("By sex", style="bold underline"),
+                sex,
+                Text(""),
+                Text("By stakeholder group", style="bold underline"),
+                groups,
+                Text(""),
+                Text("Latest arrivals", style="bold underline"),
+                latest,
+            )
+        )

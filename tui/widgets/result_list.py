@@ -1,0 +1,108 @@
+"""A virtualised list of attendees: only the visible rows are ever rendered.
+
+Rebuilding an OptionList on every keystroke is what makes naive search lists lag; here a
+new result set is just a new Python list, and `render_line` draws the rows on screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from storage.clock import parse_utc
+from tui.search import Entry
+
+
+def local_time(stamp: str | None) -> str:
+    """`10:02` in the computer's local time, from a stored UTC stamp."""
+    if not stamp:
+        return ""
+    return parse_utc(stamp).astimezone().strftime("%H:%M")
+
+
+def describe(entry: Entry) -> str:
+    """`Designation, Organisation` for the second column."""
+    r = entry.row
+    return ", ".join(p for p in (r.get("designation"), r.get("organisation")) if p)
+
+
+class ResultList(Widget, can_focus=False):
+    """Shows `entries`; `cursor` is the highlighted row (moved by the screen's keys)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "result-list--cursor",
+        "result-list--done",
+        "result-list--detail",
+    }
+    DEFAULT_CSS = """
+    ResultList { height: 1fr; }
+    ResultList > .result-list--cursor { background: $accent 40%; text-style: bold; }
+    ResultList > .result-list--done { color: $success; }
+    ResultList > .result-list--detail { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+        self.top = 0
+
+    def show(self, entries: list[Entry]) -> None:
+        """Replace the rows; the cursor goes back to the first match."""
+        self.entries = entries
+        self.top = 0
+        self.cursor = 0
+        self.refresh()
+
+    @property
+    def highlighted(self) -> Entry | None:
+        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    def move(self, delta: int) -> None:
+        if self.entries:
+            self.cursor = max(0, min(len(self.entries) - 1, self.cursor + delta))
+
+    def watch_cursor(self, cursor: int) -> None:
+        height = max(1, self.size.height)
+        if cursor < self.top:
+            self.top = cursor
+        elif cursor >= self.top + height:
+            self.top = cursor - height + 1
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self.top + y
+        base = self.rich_style
+        if index >= len(self.entries):
+            if index == 0 and y == 0:
+                hint = " No match: ctrl+n adds a walk-in."
+                return Strip([Segment(hint, base)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        entry = self.entries[index]
+        row = entry.row
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("result-list--cursor")
+        detail_style = style + self.get_component_rich_style("result-list--detail", partial=True)
+        done_style = style + self.get_component_rich_style("result-list--done", partial=True)
+        status = (
+            f"✓ checked in at {local_time(row['checked_in_at'])}"
+            if row.get("checked_in_at")
+            else ""
+        )
+        marker = "(protected) " if row.get("protected") else ""
+        name_width = max(20, width * 2 // 5)
+        detail_width = max(0, width - name_width - 25)
+        segments = [
+            Segment(set_cell_size(f" {marker}{row['name']}", name_width), style),
+            Segment(set_cell_size(describe(entry), detail_width), detail_style),
+            Segment(status.rjust(25), done_style if status else style),
+        ]
+        return Strip(segments).adjust_cell_length(width, style)
