@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -22,18 +23,40 @@ def import_file(db: Database, path: Path, event_ref: str | None = None) -> Impor
     if not path.is_file():
         raise ValidationError(str(path), ["no such file"])
     suffix = path.suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        return import_yaml(db, path, event_ref)
-    if suffix in SHEET_SUFFIXES:
-        if not event_ref:
-            raise ValidationError(
-                str(path),
-                ["an attendee list needs an event: add --event SLUG (see `convener events`)"],
-            )
-        return import_attendee_sheet(db, path, event_ref)
+    try:
+        if suffix in YAML_SUFFIXES:
+            return import_yaml(db, path, event_ref)
+        if suffix in SHEET_SUFFIXES:
+            if not event_ref:
+                raise ValidationError(
+                    str(path),
+                    ["an attendee list needs an event: add --event SLUG (see `convener events`)"],
+                )
+            return import_attendee_sheet(db, path, event_ref)
+    except sqlite3.IntegrityError as exc:
+        # The import's transaction has rolled back: say what clashed instead of a traceback.
+        raise ValidationError(str(path), [conflict_message(exc)]) from exc
     raise ValidationError(
         str(path), [f"unsupported file type {suffix or '(none)'}: use .yaml, .csv or .xlsx"]
     )
+
+
+def conflict_message(exc: sqlite3.IntegrityError) -> str:
+    """What a constraint failure during an import means for the person importing."""
+    text = str(exc)
+    if "events.slug" in text:
+        why = (
+            "an event with this slug already exists but was not imported from this file; "
+            "change `slug:` in the file"
+        )
+    elif "checkins" in text:
+        why = (
+            "someone in this file is already checked in at this event; "
+            "remove their `checked_in:` or undo that check-in"
+        )
+    else:
+        why = f"it clashes with data already in the database ({text})"
+    return f"{why}. Nothing was imported"
 
 
 def import_attendee_sheet(db: Database, path: Path, event_ref: str) -> ImportReport:

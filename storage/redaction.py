@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from storage.report_text import capitalised
 from storage.taxonomy import Taxonomy
 
 WITHHELD = "(name withheld)"
@@ -124,7 +125,7 @@ def speaker_label(
         return role_description(note.get("speaker_group"), taxonomy)
     if attribution == "named" and chatham_house:
         return A_PARTICIPANT
-    return scrub(note.get("speaker_text")) or A_PARTICIPANT
+    return capitalised(scrub(note.get("speaker_text"))) or A_PARTICIPANT
 
 
 def owner_label(

@@ -82,6 +82,11 @@ def sex_phrase(counts: Iterable[tuple[str, int]]) -> str:
     return ", ".join(parts)
 
 
+def capitalised(text: str) -> str:
+    """`a participant from the police` as a heading: first letter upper case, rest as typed."""
+    return text[:1].upper() + text[1:]
+
+
 def article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
@@ -106,12 +111,13 @@ def overview(
         who += f" from {count(groups, 'stakeholder group')}"
     where = ", ".join(p for p in (venue, city) if p)
     sentence = f"On {date_text}, {who}" if date_text else who[:1].upper() + who[1:]
-    sentence += f" met at {where}" if where else " met"
+    sentence += f" met at {where}," if where else " met"
     what = kind or "meeting"
     if theme:
         sentence += f" for {article(what)} {what} on “{theme}”"
     elif kind:
         sentence += f" for {article(what)} {what}"
+    sentence = sentence.rstrip(",")
     if organisers:
         jointly = " jointly" if len(organisers) > 1 else ""
         sentence += f", organised{jointly} by {join_words(organisers)}"
@@ -127,7 +133,7 @@ def overview(
 
 
 def remarks_sentence(kinds: dict[str, int], speakers: int, actions: int) -> str:
-    """`In all, 11 speakers made 10 key points, ...; 4 action points were agreed.`"""
+    """`In all, 11 speakers made 10 key points, ...; 4 action points were recorded.`"""
     order = (
         ("key_point", "key point"),
         ("recommendation", "recommendation"),
@@ -140,6 +146,6 @@ def remarks_sentence(kinds: dict[str, int], speakers: int, actions: int) -> str:
     if made:
         text = f"In all, {count(speakers, 'speaker')} made {join_words(made)}"
     if actions:
-        agreed = f"{count(actions, 'action point')} {'was' if actions == 1 else 'were'} agreed"
-        text = f"{text}; {agreed}" if text else agreed[:1].upper() + agreed[1:]
+        recorded = f"{count(actions, 'action point')} {'was' if actions == 1 else 'were'} recorded"
+        text = f"{text}; {recorded}" if text else capitalised(recorded)
     return text + "." if text else ""

@@ -12,9 +12,11 @@ import unicodedata
 # C0 controls except tab/newline, DEL, C1 controls, and bidi embeddings/overrides/isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Whole escape sequences first (CSI like ESC[2J, OSC like ESC]0;title BEL, OSC 52), so no
-# visible residue such as "[2J" is left behind; then any stray control character.
+# visible residue such as "[2J" is left behind; then any stray control character. An OSC is
+# removed only up to its terminator on the same line: an unterminated one must not swallow
+# the rest of a note (its ESC alone is dropped, which makes it inert).
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)|\x9b[0-?]*[ -/]*[@-~]"
 )
 _SPACES = re.compile(r"\s+")
 _URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from dataclasses import replace
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -112,14 +113,15 @@ class ConvenerApp(App[int]):
         await self.push_screen(screen_for(where, event))
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
-        self.save_status = message.status
+        # Stamp with the app's clock so a frozen clock (tests) freezes the indicator too.
+        self.save_status = replace(message.status, at=self.clock())
         if message.status.kind == "failed":
             self.failed_writes.append(message.status)
             self.notify(
                 f"Not saved: {message.status.message}", severity="error", timeout=15, markup=False
             )
         for bar in self.screen.query(TopBar):
-            bar.show_status(message.status, self.read_only)
+            bar.show_status(self.save_status, self.read_only)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

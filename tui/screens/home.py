@@ -48,7 +48,9 @@ class HomeScreen(ConvenerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)
-        table.add_columns("Event", "Date", "Place", "Status", "Checked in")
+        for label, width in (("Event", 52), ("Date", 10), ("Place", 26), ("Status", 7),
+                             ("Checked in", 10)):
+            table.add_column(label, width=width)
         self.reload()
 
     def on_screen_resume(self) -> None:

@@ -28,6 +28,14 @@ def tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def counts_grid() -> Table:
+    """Two columns: a label that is cut rather than wrapped, and a right-aligned count."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", width=5)
+    return grid
+
+
 class LivePanel(Static):
     """Renders a `tally`; every name is a rich Text, so user text is never markup."""
 
@@ -38,14 +46,14 @@ class LivePanel(Static):
             f" checked in of {counts['expected']} expected",
             f"  (+{counts['walk_ins']} walk-ins)" if counts["walk_ins"] else "",
         )
-        sex = Table.grid(padding=(0, 1))
+        sex = counts_grid()
         for code, n in counts["by_gender"].most_common():
             label = "Not recorded" if code == "unrecorded" else tax.genders.label(code)
-            sex.add_row(Text(label), Text(str(n), justify="right"))
-        groups = Table.grid(padding=(0, 1))
+            sex.add_row(Text(label), Text(str(n)))
+        groups = counts_grid()
         for code, n in counts["by_group"].most_common():
             label = "Not recorded" if code == "unrecorded" else tax.stakeholder_groups.label(code)
-            groups.add_row(Text(label), Text(str(n), justify="right"))
+            groups.add_row(Text(label), Text(str(n)))
         latest = Table.grid(padding=(0, 1))
         for r in counts["latest"]:
             name = "(protected)" if r.get("protected") else r["name"]

@@ -53,7 +53,7 @@ class TopBar(Horizontal):
         event = getattr(app, "current_event", None)
         self.query_one("#event", Static).update(Content(event["title"] if event else ""))
         started = event.get("started_at") if event and event.get("status") == "live" else None
-        timer = elapsed_text(started)
+        timer = elapsed_text(started, app_now(app))
         self.query_one("#timer", Static).update(Content(f"⏱ {timer}" if timer else ""))
         self.query_one("#clock", Static).update(
             Content(datetime.fromtimestamp(app_now(app)).strftime("%H:%M:%S"))

@@ -1,0 +1,259 @@
+"""The summary of an event: everything a report needs, already redacted and attributed.
+
+`build_summary` reads an event in a handful of set-based queries and applies every privacy
+rule once, so the writers (Markdown, CSV, DOCX, JSON) only lay out what they are given and
+never decide who may be named.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.attendees import ATTENDEE_QUERY
+from storage.events import agenda as agenda_rows
+from storage.events import get_event
+from storage.notes import NOTE_QUERY
+from storage.redaction import WITHHELD, Scrubber, may_name, owner_label, speaker_label
+from storage.report_text import (
+    local_datetime,
+    local_time,
+    long_date,
+    overview,
+    remarks_sentence,
+    time_range,
+)
+from storage.summary_model import (
+    ActionPoint,
+    AgendaEntry,
+    Attendee,
+    EventFacts,
+    Point,
+    SpeakerPoints,
+    Summary,
+)
+from storage.summary_tallies import Participation, participation
+from storage.taxonomy import Taxonomy, load_taxonomy
+from storage.text import name_key
+
+ACTION_STATUS_LABELS = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+SOURCE_LABELS = {"expected": "expected", "walk_in": "walk-in"}
+
+ACTION_QUERY = """
+SELECT a.*, p.name AS owner_name, p.stakeholder_group AS owner_group,
+  p.consent_name AS owner_consent, p.protected AS owner_protected
+FROM action_items a LEFT JOIN people p ON p.id = a.owner_person_id
+WHERE a.event_id = ? ORDER BY a.created_at, a.rowid
+"""
+
+
+def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> Summary:
+    """Read the event and decide, once, what each report may say about each person.
+
+    Redacted (the default) names only people who consented and leaves out phone numbers and
+    emails. `unredacted` is for internal use: it adds contacts and names people who did not
+    consent. Protected people (survivors, minors) are never named, not even unredacted: they
+    are counted, and their names are scrubbed from any free text that mentions them.
+    Off-the-record and deleted notes are left out entirely.
+    """
+    tax = load_taxonomy()
+    event = get_event(db, event_ref)
+    chatham = event.get("attribution_default") == "chatham_house"
+    scrub = Scrubber(r["name"] for r in db.query("SELECT name FROM people WHERE protected = 1"))
+    facts = _facts(event, scrub, chatham)
+    people = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
+    attendees = [_attendee(p, tax, unredacted) for p in people]
+    points = _points(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
+    actions = _actions(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
+    speakers = _by_speaker(points)
+    tallies = participation(people, tax)
+    ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
+    annex = [a for a in ordered if a.attended and not a.withheld]
+    return Summary(
+        facts=facts,
+        overview=_overview(facts, tallies, points, len(speakers), len(actions)),
+        agenda=tuple(_agenda(db, event["id"], scrub, chatham)),
+        participation=tallies,
+        notable=tuple(a for a in attendees if a.vip and a.attended and not a.withheld),
+        points=tuple(points),
+        speakers=speakers,
+        action_points=tuple(actions),
+        attendees=tuple(ordered),
+        annex=tuple(annex),
+        annex_unlisted=tallies.total - len(annex),
+        unredacted=unredacted,
+    )
+
+
+def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool) -> EventFacts:
+    text = {
+        k: scrub(event.get(k))
+        for k in (
+            "title",
+            "theme",
+            "kind",
+            "venue",
+            "city",
+            "district",
+            "province",
+            "country",
+            "host",
+            "rapporteur",
+            "language",
+        )
+    }
+    objectives = tuple(line.strip() for line in scrub(event.get("objectives")).splitlines())
+    return EventFacts(
+        slug=event["slug"],
+        date=event.get("date") or "",
+        date_text=long_date(event.get("date")),
+        start_time=event.get("start_time") or "",
+        end_time=event.get("end_time") or "",
+        time_text=time_range(event.get("start_time"), event.get("end_time")),
+        place_text=", ".join(text[k] for k in ("venue", "city", "province", "country") if text[k]),
+        organisers=tuple(scrub(o) for o in event["organisers"]),
+        objectives=tuple(o for o in objectives if o),
+        status=event.get("status") or "",
+        started_at=event.get("started_at") or "",
+        ended_at=event.get("ended_at") or "",
+        chatham_house=chatham,
+        **text,
+    )
+
+
+def _overview(
+    facts: EventFacts, tallies: Participation, points: list[Point], speakers: int, actions: int
+) -> str:
+    opening = overview(
+        date_text=facts.date_text,
+        total=tallies.total,
+        sexes=tallies.sexes_text,
+        groups=tallies.groups_represented,
+        venue=facts.venue,
+        city=facts.city,
+        kind=facts.kind,
+        theme=facts.theme,
+        organisers=facts.organisers,
+        host=facts.host,
+        chatham_house=facts.chatham_house,
+    )
+    remarks = remarks_sentence(Counter(p.kind for p in points), speakers, actions)
+    return f"{opening} {remarks}".strip()
+
+
+def _agenda(db: Database, event_id: str, scrub: Scrubber, chatham: bool) -> list[AgendaEntry]:
+    # Under the Chatham House Rule the agenda would say who spoke, so presenters are left out.
+    return [
+        AgendaEntry(
+            position=int(r["position"]),
+            title=scrub(r["title"]),
+            starts_at=r["starts_at"] or "",
+            presenter="" if chatham else scrub(r["presenter"]),
+        )
+        for r in agenda_rows(db, event_id)
+    ]
+
+
+def _attendee(row: dict[str, Any], tax: Taxonomy, unredacted: bool) -> Attendee:
+    named = may_name(row, unredacted=unredacted)
+    contacts = named and unredacted
+
+    def shown(key: str) -> str:
+        return str(row.get(key) or "") if named else ""
+
+    source = "walk_in" if row.get("source") == "walk_in" else "expected"
+    return Attendee(
+        name=row["name"] if named else WITHHELD,
+        withheld=not named,
+        designation=shown("designation"),
+        organisation=shown("organisation"),
+        group=row.get("stakeholder_group") or "",
+        group_label=tax.stakeholder_groups.label(row.get("stakeholder_group")),
+        sex=row.get("gender") or "",
+        sex_label=tax.genders.label(row.get("gender")),
+        district=shown("district"),
+        phone=str(row.get("phone") or "") if contacts else "",
+        email=str(row.get("email") or "") if contacts else "",
+        vip=bool(row.get("vip")) and named,
+        source=source,
+        source_label=SOURCE_LABELS[source],
+        checked_in_at=row.get("checked_in_at") or "",
+        checked_in_local=local_datetime(row.get("checked_in_at")),
+    )
+
+
+def _points(
+    db: Database, event_id: str, tax: Taxonomy, scrub: Scrubber, *, chatham: bool, unredacted: bool
+) -> list[Point]:
+    rows = db.query(
+        NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.noted_at, n.rowid",
+        [event_id],
+    )
+    points = []
+    for row in rows:
+        speaker = speaker_label(
+            row, chatham_house=chatham, unredacted=unredacted, taxonomy=tax, scrub=scrub
+        )
+        if speaker is None:
+            continue
+        points.append(
+            Point(
+                speaker=speaker,
+                kind=row["kind"],
+                kind_label=tax.note_kinds.label(row["kind"]),
+                text=scrub(row["text"]),
+                time=local_time(row["noted_at"]),
+                noted_at=row["noted_at"] or "",
+                addressed_to=scrub(row["addressed_to"]),
+                agenda_position=row["agenda_position"],
+                agenda_title=scrub(row["agenda_title"]),
+                tags=tuple(_tags(row["tags"])),
+            )
+        )
+    return points
+
+
+def _tags(raw: str | None) -> list[str]:
+
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(t) for t in value] if isinstance(value, list) else []
+
+
+def _by_speaker(points: list[Point]) -> tuple[SpeakerPoints, ...]:
+    """Points grouped under each speaker, speakers in the order they first spoke."""
+    grouped: dict[str, list[Point]] = {}
+    for point in points:
+        grouped.setdefault(point.speaker, []).append(point)
+    return tuple(SpeakerPoints(s, tuple(p)) for s, p in grouped.items())
+
+
+def _actions(
+    db: Database, event_id: str, tax: Taxonomy, scrub: Scrubber, *, chatham: bool, unredacted: bool
+) -> list[ActionPoint]:
+    actions = []
+    for row in db.query(ACTION_QUERY, [event_id]):
+        status = row.get("status") or "open"
+        actions.append(
+            ActionPoint(
+                who=owner_label(
+                    row, chatham_house=chatham, unredacted=unredacted, taxonomy=tax, scrub=scrub
+                ),
+                what=scrub(row["what"]),
+                due_date=row.get("due_date") or "",
+                due_text=long_date(row.get("due_date")),
+                status=status,
+                status_label=ACTION_STATUS_LABELS.get(status, status),
+            )
+        )
+    return actions

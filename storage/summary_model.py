@@ -1,0 +1,180 @@
+"""The shape of an event summary: plain frozen dataclasses the report writers lay out.
+
+Values here are final: names already withheld, speakers already attributed, times already
+local. A writer reads them and formats them; it never decides what may be shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.summary_tallies import Participation
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What, when, where and by whom, as entered for the event."""
+
+    slug: str
+    title: str
+    theme: str
+    kind: str
+    date: str
+    date_text: str
+    start_time: str
+    end_time: str
+    time_text: str
+    venue: str
+    city: str
+    district: str
+    province: str
+    country: str
+    place_text: str
+    organisers: tuple[str, ...]
+    host: str
+    rapporteur: str
+    objectives: tuple[str, ...]
+    language: str
+    status: str
+    started_at: str
+    ended_at: str
+    chatham_house: bool
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    position: int
+    title: str
+    starts_at: str
+    presenter: str
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One registered person as reports may show them (`withheld`: name and details hidden)."""
+
+    name: str
+    withheld: bool
+    designation: str
+    organisation: str
+    group: str
+    group_label: str
+    sex: str
+    sex_label: str
+    district: str
+    phone: str
+    email: str
+    vip: bool
+    source: str
+    source_label: str
+    checked_in_at: str
+    checked_in_local: str
+
+    @property
+    def attended(self) -> bool:
+        return bool(self.checked_in_at)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One note as reported: who (already attributed), what kind, when, and the words."""
+
+    speaker: str
+    kind: str
+    kind_label: str
+    text: str
+    time: str
+    noted_at: str
+    addressed_to: str
+    agenda_position: int | None
+    agenda_title: str
+    tags: tuple[str, ...]
+
+    @property
+    def lead(self) -> str:
+        """The kind in words for a bullet (`Recommendation to SSDO`); blank for a key point."""
+        if self.kind == "key_point":
+            return ""
+        if self.kind == "recommendation" and self.addressed_to:
+            return f"{self.kind_label} to {self.addressed_to}"
+        return self.kind_label
+
+    @property
+    def wording(self) -> str:
+        """The text as reported: a quote in quotation marks, anything else as noted."""
+        if self.kind == "quote":
+            return "“" + self.text.strip('“”" ') + "”"
+        return self.text
+
+
+@dataclass(frozen=True)
+class SpeakerPoints:
+    speaker: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class ActionPoint:
+    who: str
+    what: str
+    due_date: str
+    due_text: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the writers need; `unredacted` says contacts are included."""
+
+    facts: EventFacts
+    overview: str
+    agenda: tuple[AgendaEntry, ...]
+    participation: Participation
+    notable: tuple[Attendee, ...]
+    points: tuple[Point, ...]
+    speakers: tuple[SpeakerPoints, ...]
+    action_points: tuple[ActionPoint, ...]
+    attendees: tuple[Attendee, ...]
+    annex: tuple[Attendee, ...]
+    annex_unlisted: int
+    unredacted: bool
+
+    def of_kind(self, kind: str) -> tuple[Point, ...]:
+        return tuple(p for p in self.points if p.kind == kind)
+
+    @property
+    def concerns(self) -> tuple[Point, ...]:
+        return self.of_kind("concern")
+
+    @property
+    def recommendations(self) -> tuple[Point, ...]:
+        return self.of_kind("recommendation")
+
+    @property
+    def commitments(self) -> tuple[Point, ...]:
+        return self.of_kind("commitment")
+
+    @property
+    def questions(self) -> tuple[Point, ...]:
+        return self.of_kind("question")
+
+    @property
+    def quotes(self) -> tuple[Point, ...]:
+        return self.of_kind("quote")
+
+    @property
+    def attended(self) -> tuple[Attendee, ...]:
+        return tuple(a for a in self.attendees if a.attended)
+
+    @property
+    def annex_note(self) -> str:
+        """Why the annex lists fewer people than the total (blank when it does not)."""
+        n = self.annex_unlisted
+        if not n:
+            return ""
+        who = "participant is" if n == 1 else "participants are"
+        return (
+            f"A further {n} {who} counted above but not listed, at their request or for "
+            "their protection."
+        )

@@ -1,0 +1,55 @@
+"""Shared fixtures for driving the app with Pilot: a temp database and a frozen clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.connection import connect
+from storage.sample import load_sample
+from tui.app import ConvenerApp, create_app
+
+FROZEN = 1_747_200_000.0  # 2025-05-14 05:20 UTC, 10:20 in Quetta
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def quetta_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Show times as a coordinator in Quetta sees them, whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "Asia/Karachi")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "convener.db"
+
+
+@pytest.fixture
+def sample_db(db_path: Path) -> Path:
+    """A database holding the Quetta sample and its practice copy."""
+    with connect(db_path) as db:
+        load_sample(db)
+    return db_path
+
+
+@pytest.fixture
+def make_app(db_path: Path) -> Callable[..., ConvenerApp]:
+    def factory(**kwargs: Any) -> ConvenerApp:
+        kwargs.setdefault("clock", lambda: FROZEN)
+        return create_app(db_path, **kwargs)
+
+    return factory
+
+
+def read_db(db_path: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """What the database holds now (a fresh connection, as another process would see it)."""
+    with connect(db_path) as db:
+        return list(db.query(sql, params or []))

@@ -1,0 +1,198 @@
+"""The door: find by fragment, Enter, no double check-in, undo, walk-ins, live counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.tui.conftest import SIZE, read_db
+from tui.app import ConvenerApp
+from tui.screens.checkin import CheckinScreen
+from tui.widgets.live_panel import LivePanel
+
+PRACTICE = "quetta-dialogue-practice"
+
+
+def active_checkins(db_path: Path, name: str) -> list[dict[str, object]]:
+    return read_db(db_path, """SELECT c.* FROM checkins c JOIN people p ON p.id = c.person_id
+        JOIN events e ON e.id = c.event_id WHERE e.slug = ? AND p.name = ?
+        AND c.undone_at IS NULL""", [PRACTICE, name])
+
+
+def screen_text(app: ConvenerApp) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def open_checkin(pilot, app: ConvenerApp) -> CheckinScreen:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    assert isinstance(app.screen, CheckinScreen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen
+
+
+async def test_fragment_and_enter_checks_in(make_app: Callable[..., ConvenerApp],
+                                            sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        await pilot.press(*"durr")
+        await pilot.pause()
+        assert screen.results.highlighted is not None
+        assert screen.results.highlighted.row["name"] == "Raheela Hameed Durrani"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#search").value == ""  # ready for the next arrival
+        assert "checked in at" in screen_text(app)
+    assert len(active_checkins(sample_db, "Raheela Hameed Durrani")) == 1
+
+
+async def test_second_enter_does_not_check_in_twice(make_app: Callable[..., ConvenerApp],
+                                                    sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        for _ in range(2):
+            await pilot.press(*"kausar", "enter")
+            await pilot.pause()
+        assert any("already checked in" in str(n.message) for n in app._notifications)
+    assert len(active_checkins(sample_db, "Syed Kausar Abbas")) == 1
+    rows = read_db(sample_db, "SELECT count(*) AS n FROM checkins c JOIN people p "
+                   "ON p.id = c.person_id WHERE p.name = 'Syed Kausar Abbas'")
+    assert rows[0]["n"] == 2  # the real event's check-in plus this one, no duplicate
+
+
+async def test_undo_last_keeps_history(make_app: Callable[..., ConvenerApp],
+                                       sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        await pilot.press(*"bizenjo", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        entry = next(e for e in screen.index.entries if "Bizenjo" in e.row["name"])
+        assert not entry.row["checked_in_at"]
+    history = read_db(sample_db, """SELECT c.undone_at FROM checkins c JOIN people p
+        ON p.id = c.person_id JOIN events e ON e.id = c.event_id
+        WHERE e.slug = ? AND p.name LIKE '%Bizenjo'""", [PRACTICE])
+    assert len(history) == 1 and history[0]["undone_at"]
+
+
+async def test_uncheck_highlighted_then_check_in_again(make_app: Callable[..., ConvenerApp],
+                                                       sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press(*"lehri", "enter")
+        await pilot.pause()
+        await pilot.press(*"lehri", "f8")
+        await pilot.pause()
+        assert active_checkins(sample_db, "Liaquat Lehri") == []
+        await pilot.press("enter")
+        await pilot.pause()
+    assert len(active_checkins(sample_db, "Liaquat Lehri")) == 1
+
+
+async def test_walk_in_prefilled_and_duplicate_warning(make_app: Callable[..., ConvenerApp],
+                                                       sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press(*"ejaz  AHMED", "ctrl+n")
+        await pilot.pause()
+        assert app.screen.query_one("#name").value == "ejaz  AHMED"
+        await pilot.press(*"FIA")  # organisation has focus
+        await select_option(pilot, app, "#stakeholder_group", "FIA")
+        await select_option(pilot, app, "#gender", "Male")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        warning = app.screen.query_one("#duplicate")
+        assert warning.display
+        assert "Possible duplicate" in str(warning.render())
+        people = read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"]
+        await pilot.press("ctrl+s")  # add anyway
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+    assert read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"] == people + 1
+    walkins = read_db(sample_db, """SELECT p.name, r.source, c.checked_in_at FROM people p
+        JOIN registrations r ON r.person_id = p.id
+        JOIN checkins c ON c.person_id = p.id AND c.undone_at IS NULL
+        WHERE p.name = 'ejaz AHMED'""")
+    assert walkins and walkins[0]["source"] == "walk_in"
+
+
+async def select_option(pilot, app: ConvenerApp, selector: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick `label` in a Select with the keyboard: focus, open, type to search, Enter."""
+    from textual.widgets import Select
+
+    widget = app.screen.query_one(selector, Select)
+    widget.focus()
+    await pilot.press("enter")
+    await pilot.press(*label)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert widget.selection is not None, f"{selector} not set to {label}"
+
+
+async def test_walk_in_requires_fields(make_app: Callable[..., ConvenerApp],
+                                       sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        before = read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"]
+        await pilot.press("ctrl+n", *"Zarina Baloch", "ctrl+s")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "is required" in text
+    assert read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"] == before
+
+
+async def test_live_counts_follow_check_ins(make_app: Callable[..., ConvenerApp],
+                                            sample_db: Path) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        panel = str(screen.query_one(LivePanel).render())
+        assert "0 checked in of 41 expected" in screen_text(app), panel
+        for fragment in ("durrani", "vania", "shafqaat"):
+            await pilot.press(*fragment, "enter")
+            await pilot.pause()
+        text = screen_text(app)
+        assert "3 checked in of 41 expected" in text
+        assert "Female" in text and "Male" in text
+        assert "Vania Tahir" in text  # latest arrivals
+
+
+MARKUP_NAMES = ["[bold]x[/bold]", "Ali [/] Khan", "[@click=app.quit]x[/]"]
+
+
+async def test_markup_looking_names_are_literal(make_app: Callable[..., ConvenerApp],
+                                                sample_db: Path) -> None:
+    from storage.attendees import add_attendee
+    from storage.connection import connect
+    from storage.events import get_event
+
+    with connect(sample_db) as db:
+        event = get_event(db, PRACTICE)
+        for name in MARKUP_NAMES:
+            add_attendee(db, event["id"], {"name": name, "organisation": "[red]Org[/red]"})
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        await pilot.press(*"[")
+        await pilot.pause()
+        text = screen_text(app)
+        for name in MARKUP_NAMES:
+            assert name in text
+        assert "[red]Org[/red]" in text
+        for _ in MARKUP_NAMES:
+            await pilot.press("enter")
+            await pilot.press(*"[")
+            await pilot.pause()
+        assert app.is_running  # [@click=app.quit] did not act
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/]" in text
+    rows = read_db(sample_db, "SELECT name FROM people WHERE name LIKE '%[%'")
+    assert sorted(r["name"] for r in rows) == sorted(MARKUP_NAMES)
