@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from dataclasses import replace
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 

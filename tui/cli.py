@@ -120,9 +120,8 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.export import export_event, parse_formats
-
     from storage.connection import connect
+    from storage.export import export_event, parse_formats
 
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:

@@ -9,8 +9,7 @@ from typing import Any
 SIZE = (120, 36)
 
 
-def test_home_with_sample(snap_compare: Any, make_app: Callable[..., Any],
-                          sample_db: Path) -> None:
+def test_home_with_sample(snap_compare: Any, make_app: Callable[..., Any], sample_db: Path) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE)
 
 
@@ -18,8 +17,9 @@ def test_home_empty(snap_compare: Any, make_app: Callable[..., Any]) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE)
 
 
-def test_checkin_searching(snap_compare: Any, make_app: Callable[..., Any],
-                           sample_db: Path) -> None:
+def test_checkin_searching(
+    snap_compare: Any, make_app: Callable[..., Any], sample_db: Path
+) -> None:
     async def type_fragment(pilot: Any) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()

@@ -14,9 +14,13 @@ PRACTICE = "quetta-dialogue-practice"
 
 
 def active_checkins(db_path: Path, name: str) -> list[dict[str, object]]:
-    return read_db(db_path, """SELECT c.* FROM checkins c JOIN people p ON p.id = c.person_id
+    return read_db(
+        db_path,
+        """SELECT c.* FROM checkins c JOIN people p ON p.id = c.person_id
         JOIN events e ON e.id = c.event_id WHERE e.slug = ? AND p.name = ?
-        AND c.undone_at IS NULL""", [PRACTICE, name])
+        AND c.undone_at IS NULL""",
+        [PRACTICE, name],
+    )
 
 
 def screen_text(app: ConvenerApp) -> str:
@@ -32,8 +36,9 @@ async def open_checkin(pilot, app: ConvenerApp) -> CheckinScreen:  # type: ignor
     return app.screen
 
 
-async def test_fragment_and_enter_checks_in(make_app: Callable[..., ConvenerApp],
-                                            sample_db: Path) -> None:
+async def test_fragment_and_enter_checks_in(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checkin(pilot, app)
@@ -48,8 +53,9 @@ async def test_fragment_and_enter_checks_in(make_app: Callable[..., ConvenerApp]
     assert len(active_checkins(sample_db, "Raheela Hameed Durrani")) == 1
 
 
-async def test_second_enter_does_not_check_in_twice(make_app: Callable[..., ConvenerApp],
-                                                    sample_db: Path) -> None:
+async def test_second_enter_does_not_check_in_twice(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         await open_checkin(pilot, app)
@@ -58,13 +64,17 @@ async def test_second_enter_does_not_check_in_twice(make_app: Callable[..., Conv
             await pilot.pause()
         assert any("already checked in" in str(n.message) for n in app._notifications)
     assert len(active_checkins(sample_db, "Syed Kausar Abbas")) == 1
-    rows = read_db(sample_db, "SELECT count(*) AS n FROM checkins c JOIN people p "
-                   "ON p.id = c.person_id WHERE p.name = 'Syed Kausar Abbas'")
+    rows = read_db(
+        sample_db,
+        "SELECT count(*) AS n FROM checkins c JOIN people p "
+        "ON p.id = c.person_id WHERE p.name = 'Syed Kausar Abbas'",
+    )
     assert rows[0]["n"] == 2  # the real event's check-in plus this one, no duplicate
 
 
-async def test_undo_last_keeps_history(make_app: Callable[..., ConvenerApp],
-                                       sample_db: Path) -> None:
+async def test_undo_last_keeps_history(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checkin(pilot, app)
@@ -74,14 +84,19 @@ async def test_undo_last_keeps_history(make_app: Callable[..., ConvenerApp],
         await pilot.pause()
         entry = next(e for e in screen.index.entries if "Bizenjo" in e.row["name"])
         assert not entry.row["checked_in_at"]
-    history = read_db(sample_db, """SELECT c.undone_at FROM checkins c JOIN people p
+    history = read_db(
+        sample_db,
+        """SELECT c.undone_at FROM checkins c JOIN people p
         ON p.id = c.person_id JOIN events e ON e.id = c.event_id
-        WHERE e.slug = ? AND p.name LIKE '%Bizenjo'""", [PRACTICE])
+        WHERE e.slug = ? AND p.name LIKE '%Bizenjo'""",
+        [PRACTICE],
+    )
     assert len(history) == 1 and history[0]["undone_at"]
 
 
-async def test_uncheck_highlighted_then_check_in_again(make_app: Callable[..., ConvenerApp],
-                                                       sample_db: Path) -> None:
+async def test_uncheck_highlighted_then_check_in_again(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         await open_checkin(pilot, app)
@@ -95,8 +110,9 @@ async def test_uncheck_highlighted_then_check_in_again(make_app: Callable[..., C
     assert len(active_checkins(sample_db, "Liaquat Lehri")) == 1
 
 
-async def test_walk_in_prefilled_and_duplicate_warning(make_app: Callable[..., ConvenerApp],
-                                                       sample_db: Path) -> None:
+async def test_walk_in_prefilled_and_duplicate_warning(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         await open_checkin(pilot, app)
@@ -116,10 +132,13 @@ async def test_walk_in_prefilled_and_duplicate_warning(make_app: Callable[..., C
         await pilot.pause()
         assert isinstance(app.screen, CheckinScreen)
     assert read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"] == people + 1
-    walkins = read_db(sample_db, """SELECT p.name, r.source, c.checked_in_at FROM people p
+    walkins = read_db(
+        sample_db,
+        """SELECT p.name, r.source, c.checked_in_at FROM people p
         JOIN registrations r ON r.person_id = p.id
         JOIN checkins c ON c.person_id = p.id AND c.undone_at IS NULL
-        WHERE p.name = 'ejaz AHMED'""")
+        WHERE p.name = 'ejaz AHMED'""",
+    )
     assert walkins and walkins[0]["source"] == "walk_in"
 
 
@@ -136,8 +155,9 @@ async def select_option(pilot, app: ConvenerApp, selector: str, label: str) -> N
     assert widget.selection is not None, f"{selector} not set to {label}"
 
 
-async def test_walk_in_requires_fields(make_app: Callable[..., ConvenerApp],
-                                       sample_db: Path) -> None:
+async def test_walk_in_requires_fields(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         await open_checkin(pilot, app)
@@ -149,8 +169,9 @@ async def test_walk_in_requires_fields(make_app: Callable[..., ConvenerApp],
     assert read_db(sample_db, "SELECT count(*) AS n FROM people")[0]["n"] == before
 
 
-async def test_live_counts_follow_check_ins(make_app: Callable[..., ConvenerApp],
-                                            sample_db: Path) -> None:
+async def test_live_counts_follow_check_ins(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checkin(pilot, app)
@@ -168,8 +189,9 @@ async def test_live_counts_follow_check_ins(make_app: Callable[..., ConvenerApp]
 MARKUP_NAMES = ["[bold]x[/bold]", "Ali [/] Khan", "[@click=app.quit]x[/]"]
 
 
-async def test_markup_looking_names_are_literal(make_app: Callable[..., ConvenerApp],
-                                                sample_db: Path) -> None:
+async def test_markup_looking_names_are_literal(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
     from storage.attendees import add_attendee
     from storage.connection import connect
     from storage.events import get_event
@@ -180,7 +202,7 @@ async def test_markup_looking_names_are_literal(make_app: Callable[..., Convener
             add_attendee(db, event["id"], {"name": name, "organisation": "[red]Org[/red]"})
     app = make_app(start="checkin", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_checkin(pilot, app)
+        await open_checkin(pilot, app)
         await pilot.press(*"[")
         await pilot.pause()
         text = screen_text(app)

@@ -48,8 +48,13 @@ class HomeScreen(ConvenerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)
-        for label, width in (("Event", 52), ("Date", 10), ("Place", 26), ("Status", 7),
-                             ("Checked in", 10)):
+        for label, width in (
+            ("Event", 52),
+            ("Date", 10),
+            ("Place", 26),
+            ("Status", 7),
+            ("Checked in", 10),
+        ):
             table.add_column(label, width=width)
         self.reload()
 

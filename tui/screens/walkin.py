@@ -45,19 +45,23 @@ class WalkInScreen(ConvenerModal):
         tax = load_taxonomy()
         with VerticalScroll(id="dialog", classes="form"):
             yield Static(Content("Walk-in: add and check in"), classes="question")
-            yield Field("Name *", Input(self.typed_name, id="name"), name="name")
-            yield Field("Organisation *", Input(id="organisation"), name="organisation")
+            yield Field("Name *", Input(self.typed_name, id="name", compact=True), name="name")
+            yield Field(
+                "Organisation *", Input(id="organisation", compact=True), name="organisation"
+            )
             yield Field(
                 "Stakeholder group *",
                 select(tax.stakeholder_groups, id="stakeholder_group"),
                 name="stakeholder_group",
             )
             yield Field("Sex *", select(tax.genders, id="gender"), name="gender")
-            yield Field("Designation", Input(id="designation"), name="designation")
-            yield Field("Phone", Input(id="phone"), name="phone")
-            yield Checkbox("May be named in reports", id="consent_name")
-            yield Checkbox("Photos OK", id="consent_photo")
-            yield Checkbox("Protected (survivor or minor: never named)", id="protected")
+            yield Field("Designation", Input(id="designation", compact=True), name="designation")
+            yield Field("Phone", Input(id="phone", compact=True), name="phone")
+            yield Checkbox("May be named in reports", id="consent_name", compact=True)
+            yield Checkbox("Photos OK", id="consent_photo", compact=True)
+            yield Checkbox(
+                "Protected (survivor or minor: never named)", id="protected", compact=True
+            )
             yield Static(id="duplicate", classes="warning")
             with Horizontal(classes="buttons"):
                 yield Button("Check in (ctrl+s)", variant="primary", id="save")

@@ -17,7 +17,7 @@ class Field(Vertical):
     """A label, a control, and a line for its validation error."""
 
     DEFAULT_CSS = """
-    Field { height: auto; margin: 0 0 0 0; }
+    Field { height: auto; margin: 0 0 1 0; }
     Field > Label { color: $text-muted; }
     Field > .field-error { color: $error; height: auto; }
     Field > .field-error.-empty { display: none; }
@@ -46,7 +46,7 @@ def choices(vocab: Vocabulary) -> list[tuple[str, str]]:
 
 
 def select(vocab: Vocabulary, *, id: str, prompt: str = "Choose…") -> Select[str]:
-    return Select(choices(vocab), prompt=prompt, id=id, type_to_search=True)
+    return Select(choices(vocab), prompt=prompt, id=id, type_to_search=True, compact=True)
 
 
 def errors_by_field(problems: Iterable[str]) -> dict[str, str]:

@@ -28,6 +28,10 @@ def tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def walk_in_note(n: int) -> str:
+    return f" (incl. {n} walk-in{'' if n == 1 else 's'})" if n else ""
+
+
 def counts_grid() -> Table:
     """Two columns: a label that is cut rather than wrapped, and a right-aligned count."""
     grid = Table.grid(padding=(0, 1), expand=True)

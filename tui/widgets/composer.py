@@ -1,0 +1,103 @@
+"""The note composer: speaker, note and tags fields, with the kind and sticky settings shown.
+
+`ComposerState` is a plain object the screen keeps up to date on every keystroke; it is what
+the draft saver and the quit/hang-up flush hook save, so neither has to query widgets that
+may already be gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from storage.taxonomy import load_taxonomy
+
+ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not for the record"}
+
+
+@dataclass
+class ComposerState:
+    """The note being written. Speaker, attribution, tags and agenda item are sticky."""
+
+    speaker_id: str | None = None
+    speaker_text: str = ""
+    speaker_label: str = ""
+    kind: str = "key_point"
+    attribution: str = "named"
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+    agenda_item_id: str | None = None
+    note_id: str | None = None
+
+    def note_fields(self) -> dict[str, Any]:
+        """What `add_note` / `edit_note` take."""
+        return {
+            "speaker_id": self.speaker_id,
+            "speaker_text": "" if self.speaker_id else self.speaker_text,
+            "attribution": self.attribution,
+            "kind": self.kind,
+            "text": self.text,
+            "tags": list(self.tags),
+            "agenda_item_id": self.agenda_item_id,
+        }
+
+    def draft_fields(self) -> dict[str, Any]:
+        """What `save_draft` takes (the note being edited, if any, included)."""
+        return {**self.note_fields(), "note_id": self.note_id}
+
+    def copy(self) -> ComposerState:
+        return replace(self, tags=list(self.tags))
+
+
+def parse_tags(text: str) -> list[str]:
+    """`youth, #border  ` -> ['youth', 'border']."""
+    return [t.strip().lstrip("#").strip() for t in text.split(",") if t.strip().lstrip("#")]
+
+
+def kind_bar(current: str) -> Content:
+    """Every kind with its key; the current one stands out."""
+    parts: list[Content | tuple[str, str] | str] = [("Kind ", "bold"), ("alt+", "dim")]
+    for term in load_taxonomy().note_kinds.terms:
+        style = "reverse bold" if term.code == current else ""
+        parts += ["  ", (term.key, "bold $accent"), " ", (term.label, style)]
+    return Content.assemble(*parts, "   ", ("(or F2)", "dim"))
+
+
+class Composer(Vertical):
+    """Two lines of state above three inputs; the screen handles their messages."""
+
+    DEFAULT_CSS = """
+    Composer { height: auto; border-top: solid $primary; }
+    Composer > Static { height: 1; padding: 0 1; }
+    Composer > #composer-status { color: $text-muted; }
+    Composer > #composer-status.-editing { color: $text; background: $warning 30%; }
+    Composer > Horizontal { height: auto; }
+    Composer #speaker { width: 34; }
+    Composer #note { width: 1fr; }
+    Composer #tags { width: 24; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="kind-bar")
+        yield Static(id="composer-status")
+        with Horizontal():
+            speaker = Input(placeholder="a few letters, Enter", id="speaker")
+            speaker.border_title = "Speaker"
+            yield speaker
+            note = Input(placeholder="what was said; Enter saves", id="note")
+            note.border_title = "Note"
+            yield note
+            tags = Input(placeholder="comma separated", id="tags")
+            tags.border_title = "Tags (F6)"
+            yield tags
+
+    def show(self, state: ComposerState, status: Content, *, editing: bool) -> None:
+        self.query_one("#kind-bar", Static).update(kind_bar(state.kind))
+        line = self.query_one("#composer-status", Static)
+        line.update(status)
+        line.set_class(editing, "-editing")
