@@ -65,4 +65,6 @@ def update_action_item(db: Database, action_id: str, fields: dict[str, Any]) -> 
 
 
 def list_action_items(db: Database, event_id: str) -> list[dict[str, Any]]:
-    return list(db.query(ACTION_QUERY + " WHERE a.event_id = ? ORDER BY a.created_at", [event_id]))
+    return list(
+        db.query(ACTION_QUERY + " WHERE a.event_id = ? ORDER BY a.created_at, a.rowid", [event_id])
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.connection import read_only_uri
+from storage.connection import open_raw
 from storage.errors import DatabaseError
 from storage.paths import ensure_private_dir
 
@@ -24,22 +25,33 @@ def database_path(db: Database) -> Path:
 
 def backup_to(db: Database, dest: Path) -> Path:
     """Copy the database to `dest` (0600, in a 0700 folder when created) and verify it."""
-    ensure_private_dir(dest.parent)
+    source = database_path(db)
+    if source.name and dest.resolve() == source.resolve():
+        raise DatabaseError(f"{dest} is the database itself; choose another file for the backup")
     tmp = dest.with_name(dest.name + ".partial")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(str(tmp))
     try:
-        db.conn.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")
-        status = target.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        target.close()
-    if status != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"backup {dest} failed its integrity check: {status}")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, dest)
+        ensure_private_dir(dest.parent)
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        target = open_raw(tmp)
+        try:
+            db.conn.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+            status = target.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target.close()
+        if status != "ok":
+            raise DatabaseError(f"backup {dest} failed its integrity check: {status}")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+    except (sqlite3.Error, OSError, DatabaseError) as exc:
+        # A half-written copy of people's names and numbers must not be left lying around.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, DatabaseError):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DatabaseError(f"cannot write the backup {dest}: {reason}") from exc
     return dest
 
 
@@ -59,7 +71,7 @@ def default_backup_path(db_path: Path) -> Path:
 def verify(path: Path) -> None:
     """Raise DatabaseError unless `path` is an SQLite database that passes integrity_check."""
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_raw(path, read_only=True)
         try:
             status = conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -89,14 +101,10 @@ def restore_from(src: Path, db_path: Path) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
         if db_path.exists():
-            current = sqlite3.connect(str(db_path))
-            try:
-                backup_to(Database(current), kept)
-            finally:
-                current.close()
+            _keep_current(db_path, kept)
         for suffix in ("-wal", "-shm", ""):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        source = sqlite3.connect(read_only_uri(src), uri=True)
+        source = open_raw(src, read_only=True)
         try:
             backup_to(Database(source), db_path)
         finally:
@@ -104,3 +112,20 @@ def restore_from(src: Path, db_path: Path) -> Path:
     finally:
         lock.release()
     return kept
+
+
+def _keep_current(db_path: Path, kept: Path) -> None:
+    """Keep the database being replaced; a damaged one is copied byte for byte instead."""
+    from storage.integrity import private_copy
+
+    try:
+        current = open_raw(db_path)
+        try:
+            backup_to(Database(current), kept)
+        finally:
+            current.close()
+    except (DatabaseError, sqlite3.Error):
+        private_copy(db_path, kept)
+        wal = Path(f"{db_path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            private_copy(wal, Path(f"{kept}-wal"))

@@ -64,7 +64,7 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     return one(
         db,
         "SELECT * FROM checkins WHERE event_id = ? AND undone_at IS NULL "
-        "ORDER BY checked_in_at DESC LIMIT 1",
+        "ORDER BY checked_in_at DESC, rowid DESC LIMIT 1",
         [event_id],
     )
 
@@ -110,7 +110,7 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at
            FROM checkins c JOIN people p ON p.id = c.person_id
            WHERE c.event_id = ? AND c.undone_at IS NULL
-           ORDER BY c.checked_in_at DESC LIMIT ?""",
+           ORDER BY c.checked_in_at DESC, c.rowid DESC LIMIT ?""",
             [event_id, latest],
         )
     )

@@ -1,7 +1,9 @@
 """The one connection factory: every database handle in Convener is opened here.
 
-It creates new files 0600 inside a 0700 folder, sets the PRAGMAs that make each commit
-durable and each delete unrecoverable, verifies them, and applies pending migrations.
+It creates new files 0600 inside a 0700 folder, checks an existing file with `quick_check`
+before writing to it, sets the PRAGMAs that make each commit durable and each delete
+unrecoverable, verifies them, and applies pending migrations. With a passphrase (argument or
+`CONVENER_PASSPHRASE`) the file is encrypted with SQLCipher (see storage.cipher).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.errors import DatabaseError
+from storage.errors import DatabaseError, NewerSchemaError, PassphraseError
 from storage.paths import ensure_private_dir
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
+PASSPHRASE_ENV = "CONVENER_PASSPHRASE"
 
 # (pragma, value to set, value expected back)
 _PRAGMAS: tuple[tuple[str, str, object], ...] = (
@@ -45,27 +48,72 @@ def _is_sqlite_file(path: Path) -> bool:
     return header in (b"", SQLITE_HEADER)
 
 
-def connect(path: Path | str, *, read_only: bool = False, migrate: bool = True) -> Database:
+def passphrase_from_env() -> str | None:
+    """The passphrase set in the environment, if any (empty means none)."""
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def open_raw(
+    path: Path, *, read_only: bool = False, passphrase: str | None = None
+) -> sqlite3.Connection:
+    """A bare connection (no PRAGMAs, no checks) for copying files: backups and restores.
+
+    `passphrase` defaults to `CONVENER_PASSPHRASE`, so an encrypted database is copied
+    encrypted with the same key, never into a plain file.
+    """
+    passphrase = passphrase if passphrase is not None else passphrase_from_env()
+    target = read_only_uri(path) if read_only else str(path)
+    if passphrase:
+        from storage.cipher import open_encrypted
+
+        return open_encrypted(target, passphrase, uri=read_only)
+    return sqlite3.connect(target, uri=read_only, check_same_thread=False)
+
+
+def connect(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    check: bool | None = None,
+    passphrase: str | None = None,
+) -> Database:
     """Open the database at `path` with verified PRAGMAs, migrated to the current schema.
 
     `read_only` opens it with `mode=ro`: nothing can be written, whatever the file modes.
+    `check` (default: when writing) runs `quick_check` on an existing file first; a damaged
+    or foreign file raises CorruptDatabaseError after a copy of it is kept aside. Opening
+    read-only skips the check: that is how whatever is still readable is salvaged.
     """
+    from storage.integrity import check_file, refuse_lost_database
+
     path = Path(path)
+    check = not read_only if check is None else check
+    passphrase = passphrase if passphrase is not None else passphrase_from_env()
     conn: sqlite3.Connection | None = None
     try:
         if read_only:
             if not path.exists():
                 raise DatabaseError(f"{path}: no such database")
-            conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         else:
             _create_private_file(path)
-            conn = sqlite3.connect(str(path), check_same_thread=False)
+            refuse_lost_database(path)
+        conn = open_raw(path, read_only=read_only, passphrase=passphrase)
+        if read_only:
+            conn = _readable(conn, path, passphrase)
+        if check:
+            check_file(conn, path, encrypted=bool(passphrase))
+        elif passphrase and not read_only:
+            probe(conn, path, encrypted=True)
         db = Database(conn)
         _apply_pragmas(db, read_only=read_only)
         if migrate and not read_only:
             from storage.migrations import migrate as apply_migrations
 
-            apply_migrations(db)
+            try:
+                apply_migrations(db)
+            except NewerSchemaError as exc:
+                raise NewerSchemaError(exc.version, exc.latest, str(path)) from None
     except BaseException as exc:
         if conn is not None:
             conn.close()
@@ -80,9 +128,46 @@ def connect(path: Path | str, *, read_only: bool = False, migrate: bool = True) 
     return db
 
 
-def read_only_uri(path: Path) -> str:
+def probe(conn: sqlite3.Connection, path: Path, *, encrypted: bool) -> None:
+    """Read the schema once: with SQLCipher, that is when a wrong passphrase shows."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if encrypted and "not a database" in str(exc):
+            raise PassphraseError(
+                f"{path} cannot be read with this passphrase: the passphrase is wrong, "
+                "or the file is not an encrypted Convener database"
+            ) from None
+        raise
+
+
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     """A `mode=ro` URI for `path`; quoted, so `?`, `#` or `%` in a folder name stay literal."""
-    return f"{path.resolve().as_uri()}?mode=ro"
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> sqlite3.Connection:
+    """`conn`, or, in a write-protected folder, a connection that needs no `-shm` file.
+
+    A WAL database read in a folder where its `-shm` cannot be created fails to open even
+    read-only. When there is no WAL content to read, `immutable=1` reads the file as it is:
+    nobody can be writing it, since nobody can create a WAL there either.
+    """
+    try:
+        probe(conn, path, encrypted=bool(passphrase))
+        return conn
+    except sqlite3.OperationalError as exc:
+        wal = Path(f"{path}-wal")
+        stuck = "readonly" in str(exc) or "unable to open" in str(exc)
+        if not stuck or (wal.exists() and wal.stat().st_size > 0):
+            raise
+    conn.close()
+    uri = read_only_uri(path, immutable=True)
+    if passphrase:
+        from storage.cipher import open_encrypted
+
+        return open_encrypted(uri, passphrase, uri=True)
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 def _apply_pragmas(db: Database, *, read_only: bool) -> None:
@@ -101,3 +186,43 @@ def _apply_pragmas(db: Database, *, read_only: bool) -> None:
 def checkpoint(db: Database) -> None:
     """Fold the WAL into the main file so the `.db` alone is complete (clean exit)."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def read_only_reason(path: Path, passphrase: str | None = None) -> str:
+    """Why the app must open `path` read-only, as a sentence; '' when it can write.
+
+    Checked at start, so a write-protected USB stick or a database from a newer Convener
+    opens read-only with a clear reason instead of failing at the first save.
+    """
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return f"{path} is write-protected, so this window is read-only: nothing is saved."
+        folder = path.parent
+    else:
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"The folder {folder} is write-protected, so this window is read-only."
+    if path.exists() and path.stat().st_size > 0:
+        try:
+            version = schema_version(path, passphrase)
+        except (DatabaseError, sqlite3.Error):
+            return ""  # connect() reports a damaged file with its own message
+        from storage.migrations import LATEST
+
+        if version > LATEST:
+            return (
+                f"{path} was written by a newer Convener (schema {version}, this version "
+                f"knows {LATEST}), so this window is read-only: upgrade Convener to change it."
+            )
+    return ""
+
+
+def schema_version(path: Path, passphrase: str | None = None) -> int:
+    """The schema version recorded in the file, read without changing anything."""
+    conn = open_raw(path, read_only=True, passphrase=passphrase)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()

@@ -7,6 +7,7 @@ twice finds the rows it made the first time and changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +27,20 @@ from storage.text import clean_line, name_key, slugify
 from storage.yamlsafe import LoadedYaml, load_yaml_file
 
 FORMAT_VERSION = "1"
+NOTE_KEYS = frozenset(
+    {
+        "speaker",
+        "speaker_text",
+        "kind",
+        "attribution",
+        "at",
+        "agenda",
+        "tags",
+        "addressed_to",
+        "text",
+    }
+)
+ACTION_KEYS = frozenset({"what", "owner", "owner_text", "due", "status"})
 
 
 @dataclass
@@ -265,6 +280,7 @@ def _note_rows(
         if not isinstance(raw, dict):
             reader.fail(path, "expected a mapping with speaker and text")
             continue
+        _unknown_fields(reader, path, raw, NOTE_KEYS)
         speaker = clean_line(raw.get("speaker"))
         if speaker and speaker not in refs:
             reader.fail((*path, "speaker"), f"no attendee with ref {speaker!r}")
@@ -300,6 +316,15 @@ def _note_rows(
     return rows
 
 
+def _unknown_fields(
+    reader: _Reader, path: tuple[str | int, ...], raw: dict[str, Any], known: frozenset[str]
+) -> None:
+    """A misspelt key (`due_date:` for `due:`) is reported, not silently dropped."""
+    for key in raw:
+        if key not in known:
+            reader.fail((*path, key), f"unknown field; expected one of {', '.join(sorted(known))}")
+
+
 def _action_rows(
     reader: _Reader, event_id: str, slug: str, refs: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -309,6 +334,7 @@ def _action_rows(
         if not isinstance(raw, dict):
             reader.fail(path, "expected a mapping with what, owner and due")
             continue
+        _unknown_fields(reader, path, raw, ACTION_KEYS)
         owner = clean_line(raw.get("owner"))
         if owner and owner not in refs:
             reader.fail((*path, "owner"), f"no attendee with ref {owner!r}")
@@ -316,7 +342,8 @@ def _action_rows(
         try:
             row = validate_action(fields)
         except ValidationError as exc:
-            reader.absorb(path, exc.problems)
+            # The file says `due`; the validator calls it `due_date`.
+            reader.absorb(path, [re.sub(r"^due_date:", "due:", p) for p in exc.problems])
             continue
         rows.append({"id": stable_id("action", slug, row["what"]), "event_id": event_id, **row})
     return rows

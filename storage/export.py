@@ -94,7 +94,9 @@ def export_event(
         rendered.append(
             (file_name(summary.facts.slug, suffix, unredacted=unredacted), render(summary))
         )
-    folder = out_dir or paths.default_export_dir(file_stem(summary.facts.slug))
+    folder = (
+        out_dir.expanduser() if out_dir else paths.default_export_dir(file_stem(summary.facts.slug))
+    )
     written = []
     try:
         paths.ensure_private_dir(folder)
@@ -112,8 +114,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
     """Replace `path` with `data` all at once, as a 0600 file; the old file survives failure."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
+        with os.fdopen(fd, "wb") as handle:  # mkstemp made it 0600
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from storage.clock import new_id, utc_now
-from storage.errors import DatabaseError
+from storage.errors import NewerSchemaError
 
 Migration = Callable[[Database], None]
 
@@ -224,10 +224,7 @@ def migrate(db: Database, migrations: tuple[tuple[int, str, Migration], ...] = M
     version = current_version(db)
     latest = migrations[-1][0]
     if version > latest:
-        raise DatabaseError(
-            f"this database was written by a newer Convener (schema {version}, "
-            f"this version knows {latest}); open it read-only or upgrade Convener"
-        )
+        raise NewerSchemaError(version, latest)
     pending = [m for m in migrations if m[0] > version]
     if not pending:
         return version

@@ -120,7 +120,10 @@ def list_notes(
     """The timeline in speaking order."""
     where = "" if include_deleted else " AND n.deleted_at IS NULL"
     return list(
-        db.query(NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.noted_at", [event_id])
+        db.query(
+            NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.noted_at, n.rowid",
+            [event_id],
+        )
     )
 
 
@@ -148,7 +151,7 @@ def note_history(db: Database, note_id: str) -> list[dict[str, Any]]:
     return [
         {**r, "previous": json.loads(r["previous"])}
         for r in db.query(
-            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY created_at", [note_id]
+            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY created_at, rowid", [note_id]
         )
     ]
 

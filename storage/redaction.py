@@ -121,7 +121,7 @@ def speaker_label(
             "consent_name": note.get("speaker_consent"),
         }
         if wants_name and may_name(person, unredacted=unredacted):
-            return named_label(note["speaker_name"], note.get("speaker_designation"))
+            return scrub(named_label(note["speaker_name"], note.get("speaker_designation")))
         return role_description(note.get("speaker_group"), taxonomy)
     if attribution == "named" and chatham_house:
         return A_PARTICIPANT
@@ -144,6 +144,6 @@ def owner_label(
             "consent_name": action.get("owner_consent"),
         }
         if not chatham_house and may_name(person, unredacted=unredacted):
-            return str(action["owner_name"])
+            return scrub(str(action["owner_name"]))
         return text or role_description(action.get("owner_group"), taxonomy)
     return text or "Not assigned"

@@ -32,6 +32,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+def agenda_table(summary: Summary) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Header and rows of the agenda; the "Led by" column only when someone is named in it."""
+    if any(a.presenter for a in summary.agenda):
+        return ("Time", "Session", "Led by"), [
+            (a.starts_at, a.title, a.presenter) for a in summary.agenda
+        ]
+    return ("Time", "Session"), [(a.starts_at, a.title) for a in summary.agenda]
+
+
 def _share(n: int, total: int) -> str:
     return f"{round(100 * n / total)}%" if total else ""
 
@@ -89,8 +98,8 @@ def render_markdown(summary: Summary) -> str:
     out += ["## Objectives", ""]
     out += [f"- {md_escape(o)}" for o in f.objectives] or [NONE_RECORDED]
     out += ["", "## Agenda", ""]
-    rows = [(a.starts_at, a.title, a.presenter) for a in summary.agenda]
-    out += [*table(("Time", "Session", "Led by"), rows), ""] if rows else [NONE_RECORDED, ""]
+    header, rows = agenda_table(summary)
+    out += [*table(header, rows), ""] if rows else [NONE_RECORDED, ""]
     out += ["## Participation", "", md_escape(part.text), ""]
     if part.total:
         out += _tally_table("By sex", "Sex", part.by_sex, part.total)

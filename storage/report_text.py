@@ -6,6 +6,7 @@ Times are stored in UTC and shown in the local time of the computer that writes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -15,6 +16,78 @@ SEX_WORDS: dict[str, tuple[str, str]] = {
     "male": ("man", "men"),
     "transgender": ("transgender person", "transgender persons"),
 }
+
+
+# Names that take "the" in a sentence: "the Embassy of Denmark", "the Serena Hotel".
+_THE_FIRST = (
+    "embassy of",
+    "ministry of",
+    "department of",
+    "government of",
+    "university of",
+    "office of",
+    "high commission",
+    "consulate",
+    "directorate",
+    "united nations",
+    "european union",
+)
+_THE_LAST = {
+    "organization",
+    "organisation",
+    "agency",
+    "commission",
+    "department",
+    "ministry",
+    "society",
+    "foundation",
+    "trust",
+    "network",
+    "forum",
+    "alliance",
+    "council",
+    "association",
+    "programme",
+    "program",
+    "fund",
+    "union",
+    "institute",
+    "centre",
+    "center",
+    "hotel",
+    "hall",
+    "club",
+    "auditorium",
+    "complex",
+    "office",
+    "secretariat",
+    "assembly",
+    "authority",
+    "bureau",
+    "committee",
+    "coalition",
+    "federation",
+    "university",
+    "college",
+    "academy",
+}
+_ACRONYM = re.compile(r"\s*\([^()]*\)$")
+
+
+def with_article(name: str) -> str:
+    """`the Embassy of Denmark`, `the Serena Hotel`, but `IOM` and `Save the Children` as is."""
+    core = _ACRONYM.sub("", name).strip().lower()
+    words = core.split()
+    if not words or words[0] == "the":
+        return name
+    nouns = [w.strip(".,") in _THE_LAST for w in words]
+    # "... Organization for Migration", "... University of IT": a noun heads the name.
+    headed = any(
+        n and nxt in {"for", "of", "on"} for n, nxt in zip(nouns[:-1], words[1:], strict=True)
+    )
+    if core.startswith(_THE_FIRST) or nouns[-1] or headed:
+        return f"the {name}"
+    return name
 
 
 def long_date(iso: str | None) -> str:
@@ -106,27 +179,32 @@ def overview(
     chatham_house: bool,
 ) -> str:
     """The opening paragraph: who met, when, where, on what, organised and hosted by whom."""
-    who = count(total, "participant") + (f" ({sexes})" if sexes else "")
-    if groups:
-        who += f" from {count(groups, 'stakeholder group')}"
-    where = ", ".join(p for p in (venue, city) if p)
-    sentence = f"On {date_text}, {who}" if date_text else who[:1].upper() + who[1:]
-    sentence += f" met at {where}," if where else " met"
+    where = ", ".join(p for p in (with_article(venue) if venue else "", city) if p)
     what = kind or "meeting"
-    if theme:
-        sentence += f" for {article(what)} {what} on “{theme}”"
-    elif kind:
-        sentence += f" for {article(what)} {what}"
+    topic = f" on “{theme}”" if theme else ""
+    if total:
+        sentence = count(total, "participant") + (f" ({sexes})" if sexes else "")
+        if groups:
+            sentence += f" from {count(groups, 'stakeholder group')}"
+        sentence += " met" + (f" at {where}," if where else "")
+        if theme or kind:
+            sentence += f" for {article(what)} {what}{topic}"
+    else:
+        sentence = f"{article(what)} {what}{topic} was held" + (f" at {where}" if where else "")
     sentence = sentence.rstrip(",")
+    sentence = f"On {date_text}, {sentence}" if date_text else capitalised(sentence)
     if organisers:
         jointly = " jointly" if len(organisers) > 1 else ""
-        sentence += f", organised{jointly} by {join_words(organisers)}"
+        names = [with_article(o) for o in organisers]
+        sentence += f", organised{jointly} by {join_words(names)}"
     text = sentence + "."
+    if not total:
+        text += " No check-ins were recorded."
     if host:
         text += f" The session was hosted by {host}."
     if chatham_house:
         text += (
-            " The dialogue was held under the Chatham House Rule: remarks are reported"
+            f" The {what} was held under the Chatham House Rule: remarks are reported"
             " without naming who made them."
         )
     return text

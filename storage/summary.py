@@ -36,7 +36,7 @@ from storage.summary_model import (
     Summary,
 )
 from storage.summary_tallies import Participation, participation
-from storage.taxonomy import Taxonomy, load_taxonomy
+from storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
 from storage.text import name_key
 
 ACTION_STATUS_LABELS = {
@@ -46,6 +46,19 @@ ACTION_STATUS_LABELS = {
     "dropped": "Dropped",
 }
 SOURCE_LABELS = {"expected": "expected", "walk_in": "walk-in"}
+FACT_TEXT = (
+    "title",
+    "theme",
+    "kind",
+    "venue",
+    "city",
+    "district",
+    "province",
+    "country",
+    "host",
+    "rapporteur",
+    "language",
+)
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.stakeholder_group AS owner_group,
@@ -69,8 +82,12 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
     chatham = event.get("attribution_default") == "chatham_house"
     scrub = Scrubber(r["name"] for r in db.query("SELECT name FROM people WHERE protected = 1"))
     facts = _facts(event, scrub, chatham)
-    people = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
-    attendees = [_attendee(p, tax, unredacted) for p in people]
+    people = [
+        {**row, **{key: scrub(row.get(key)) for key in ("designation", "organisation", "district")}}
+        for row in db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]])
+    ]
+    groups, sexes = _labels(tax.stakeholder_groups), _labels(tax.genders)
+    attendees = [_attendee(p, groups, sexes, unredacted) for p in people]
     points = _points(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
     actions = _actions(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
     speakers = _by_speaker(points)
@@ -79,7 +96,9 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
     annex = [a for a in ordered if a.attended and not a.withheld]
     return Summary(
         facts=facts,
-        overview=_overview(facts, tallies, points, len(speakers), len(actions)),
+        overview=_overview(
+            facts, tallies, points, len({p.speaker_number for p in points}), len(actions)
+        ),
         agenda=tuple(_agenda(db, event["id"], scrub, chatham)),
         participation=tallies,
         notable=tuple(a for a in attendees if a.vip and a.attended and not a.withheld),
@@ -94,22 +113,7 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
 
 
 def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool) -> EventFacts:
-    text = {
-        k: scrub(event.get(k))
-        for k in (
-            "title",
-            "theme",
-            "kind",
-            "venue",
-            "city",
-            "district",
-            "province",
-            "country",
-            "host",
-            "rapporteur",
-            "language",
-        )
-    }
+    text = {key: scrub(event.get(key)) for key in FACT_TEXT}
     objectives = tuple(line.strip() for line in scrub(event.get("objectives")).splitlines())
     return EventFacts(
         slug=event["slug"],
@@ -162,8 +166,16 @@ def _agenda(db: Database, event_id: str, scrub: Scrubber, chatham: bool) -> list
     ]
 
 
-def _attendee(row: dict[str, Any], tax: Taxonomy, unredacted: bool) -> Attendee:
+def _labels(vocabulary: Vocabulary) -> dict[str, str]:
+    """Code -> label, looked up once rather than once per attendee."""
+    return {term.code: term.label for term in vocabulary.terms}
+
+
+def _attendee(
+    row: dict[str, Any], groups: dict[str, str], sexes: dict[str, str], unredacted: bool
+) -> Attendee:
     named = may_name(row, unredacted=unredacted)
+    group, sex = row.get("stakeholder_group") or "", row.get("gender") or ""
     contacts = named and unredacted
 
     def shown(key: str) -> str:
@@ -175,10 +187,10 @@ def _attendee(row: dict[str, Any], tax: Taxonomy, unredacted: bool) -> Attendee:
         withheld=not named,
         designation=shown("designation"),
         organisation=shown("organisation"),
-        group=row.get("stakeholder_group") or "",
-        group_label=tax.stakeholder_groups.label(row.get("stakeholder_group")),
-        sex=row.get("gender") or "",
-        sex_label=tax.genders.label(row.get("gender")),
+        group=group,
+        group_label=groups.get(group, group),
+        sex=sex,
+        sex_label=sexes.get(sex, sex),
         district=shown("district"),
         phone=str(row.get("phone") or "") if contacts else "",
         email=str(row.get("email") or "") if contacts else "",
@@ -198,15 +210,18 @@ def _points(
         [event_id],
     )
     points = []
+    numbers: dict[str, int] = {}
     for row in rows:
         speaker = speaker_label(
             row, chatham_house=chatham, unredacted=unredacted, taxonomy=tax, scrub=scrub
         )
         if speaker is None:
             continue
+        who = row["speaker_id"] or "text:" + (row["speaker_text"] or "").casefold()
         points.append(
             Point(
                 speaker=speaker,
+                speaker_number=numbers.setdefault(who, len(numbers) + 1),
                 kind=row["kind"],
                 kind_label=tax.note_kinds.label(row["kind"]),
                 text=scrub(row["text"]),
@@ -215,14 +230,13 @@ def _points(
                 addressed_to=scrub(row["addressed_to"]),
                 agenda_position=row["agenda_position"],
                 agenda_title=scrub(row["agenda_title"]),
-                tags=tuple(_tags(row["tags"])),
+                tags=tuple(scrub(tag) for tag in _tags(row["tags"])),
             )
         )
     return points
 
 
 def _tags(raw: str | None) -> list[str]:
-
     try:
         value = json.loads(raw or "[]")
     except ValueError:
@@ -231,11 +245,15 @@ def _tags(raw: str | None) -> list[str]:
 
 
 def _by_speaker(points: list[Point]) -> tuple[SpeakerPoints, ...]:
-    """Points grouped under each speaker, speakers in the order they first spoke."""
-    grouped: dict[str, list[Point]] = {}
+    """Points grouped under each speaker, speakers in the order they first spoke.
+
+    A person's named and role-only remarks fall under separate headings, so the role-only
+    ones are not tied to the name.
+    """
+    grouped: dict[tuple[int, str], list[Point]] = {}
     for point in points:
-        grouped.setdefault(point.speaker, []).append(point)
-    return tuple(SpeakerPoints(s, tuple(p)) for s, p in grouped.items())
+        grouped.setdefault((point.speaker_number, point.speaker), []).append(point)
+    return tuple(SpeakerPoints(speaker, tuple(p)) for (_, speaker), p in grouped.items())
 
 
 def _actions(

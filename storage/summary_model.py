@@ -77,9 +77,14 @@ class Attendee:
 
 @dataclass(frozen=True)
 class Point:
-    """One note as reported: who (already attributed), what kind, when, and the words."""
+    """One note as reported: who (already attributed), what kind, when, and the words.
+
+    `speaker_number` tells speakers apart without identifying them: 1 for whoever spoke
+    first, 2 for the next, so two officials described alike stay two speakers.
+    """
 
     speaker: str
+    speaker_number: int
     kind: str
     kind_label: str
     text: str

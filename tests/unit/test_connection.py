@@ -114,9 +114,11 @@ def test_reopening_keeps_data(db_path: Path) -> None:
 def test_read_only_refuses_writes(db_path: Path, sql: str) -> None:
     connect(db_path).close()
     before = db_path.read_bytes()
-    with connect(db_path, read_only=True) as db:
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            db.execute(sql)
+    with (
+        connect(db_path, read_only=True) as db,
+        pytest.raises(sqlite3.OperationalError, match="readonly"),
+    ):
+        db.execute(sql)
     assert db_path.read_bytes() == before
 
 

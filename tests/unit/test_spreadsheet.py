@@ -198,7 +198,7 @@ def test_every_bad_row_is_reported(tmp_path: Path) -> None:
 
 def test_blank_rows_are_skipped_but_lines_still_count(tmp_path: Path) -> None:
     path = write(tmp_path, "Sr,Name,Gender\n1,Ali,m\n,,\n\n3,,\n6,Huma,alien\n")
-    assert [p.split(".")[0] for p in problems_of(path)] == ["line 6"]
+    assert [p.split(":")[0] for p in problems_of(path)] == ["line 6"]
 
 
 def test_ragged_row_names_its_line(tmp_path: Path) -> None:

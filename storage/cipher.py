@@ -1,0 +1,115 @@
+"""Encryption at rest with SQLCipher, behind the same interface as a plain connection.
+
+SQLCipher (the `sqlcipher3` package) raises its own exception classes, which sqlite-utils
+and Convener's `except sqlite3.OperationalError` clauses would not catch: a locked database
+would crash instead of being retried. `TranslatingConnection` re-raises each of them as the
+standard-library class of the same name, so the rest of the code cannot tell the difference.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any, cast
+
+from storage.errors import DatabaseError
+
+INSTALL_HINT = "install the sqlcipher3-binary package (pip install sqlcipher3-binary)"
+_CURSOR_METHODS = frozenset({"execute", "executemany", "executescript", "cursor"})
+
+
+def available() -> bool:
+    """True when SQLCipher can be used on this machine."""
+    try:
+        import sqlcipher3  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def translate(exc: BaseException) -> BaseException:
+    """The standard sqlite3 exception matching a SQLCipher one (others unchanged)."""
+    module = type(exc).__module__
+    if not module.startswith("sqlcipher3"):
+        return exc
+    cls = getattr(sqlite3, type(exc).__name__, None)
+    if not (isinstance(cls, type) and issubclass(cls, sqlite3.Error)):
+        return exc
+    twin = cls(*exc.args)
+    for attr in ("sqlite_errorcode", "sqlite_errorname"):
+        if hasattr(exc, attr):
+            setattr(twin, attr, getattr(exc, attr))
+    return twin
+
+
+def _unwrap(value: Any) -> Any:
+    return value._inner if isinstance(value, _Translating) else value
+
+
+def _guard(method: Callable[..., Any], wrap_result: bool) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(*map(_unwrap, args), **{k: _unwrap(v) for k, v in kwargs.items()})
+        except Exception as exc:
+            twin = translate(exc)
+            if twin is exc:
+                raise
+            raise twin from exc
+        return _Translating(result) if wrap_result else result
+
+    return call
+
+
+class _Translating:
+    """A connection or cursor whose every call raises standard sqlite3 exceptions."""
+
+    def __init__(self, inner: Any) -> None:
+        object.__setattr__(self, "_inner", inner)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        if callable(value):
+            return _guard(value, wrap_result=name in _CURSOR_METHODS)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._inner, name, value)
+
+    def __iter__(self) -> Iterator[Any]:
+        fetch = _guard(self._inner.fetchone, wrap_result=False)
+        while (row := fetch()) is not None:
+            yield row
+
+    def __enter__(self) -> _Translating:
+        _guard(self._inner.__enter__, wrap_result=False)()
+        return self
+
+    def __exit__(self, *exc: object) -> Any:
+        return _guard(self._inner.__exit__, wrap_result=False)(*exc)
+
+
+def quote(passphrase: str) -> str:
+    """The passphrase as an SQL string literal (PRAGMA key takes no parameters)."""
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def open_encrypted(target: str, passphrase: str, *, uri: bool) -> sqlite3.Connection:
+    """A SQLCipher connection keyed with `passphrase`, typed and behaving as a plain one.
+
+    A wrong passphrase is only noticed at the first read: `connect` checks for it.
+    """
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        raise DatabaseError(f"encryption needs SQLCipher: {INSTALL_HINT}") from None
+    try:
+        raw = dbapi2.connect(target, uri=uri, check_same_thread=False)
+    except dbapi2.Error as exc:
+        raise translate(exc) from exc
+    conn = _Translating(raw)
+    # SQLCipher logs decryption failures to stderr, which would draw over the TUI.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = {quote(passphrase)}")
+    return cast(sqlite3.Connection, conn)
