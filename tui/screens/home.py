@@ -15,10 +15,7 @@ from storage.errors import ConvenerError
 from tui.screens.base import ConvenerScreen
 from tui.widgets.top_bar import TopBar
 
-EMPTY_HINT = (
-    "No events yet. Press l to load the sample event (the Quetta dialogue and a "
-    "practice copy), n to create one, or i to import a YAML event file."
-)
+EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
 
 
 class HomeScreen(ConvenerScreen):

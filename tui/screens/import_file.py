@@ -14,9 +14,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Input, Log, Static
+from textual.widgets import DirectoryTree, Input, Static
 
 from storage.errors import ConvenerError, ValidationError
 
@@ -36,7 +37,7 @@ class ImportScreen(ModalScreen[str | None]):
         super().__init__()
         self.importer = importer
         self.what = what
-        self.start_dir = start_dir or Path.cwd()
+        self.start_dir = start_dir or Path.home()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
@@ -44,10 +45,11 @@ class ImportScreen(ModalScreen[str | None]):
             yield Input(placeholder="path to a .yaml, .csv or .xlsx file, then Enter", id="path")
             yield DirectoryTree(self.start_dir, id="tree")
             yield Static(Text("Enter imports · ctrl+t browse · Escape cancels"), classes="detail")
-            yield Log(id="problems", highlight=False)
+            with VerticalScroll(id="problems"):
+                yield Static(id="problem-text")
 
     def on_mount(self) -> None:
-        self.query_one("#problems", Log).display = False
+        self.query_one("#problems").display = False
         self.query_one("#path", Input).focus()
 
     @on(DirectoryTree.FileSelected)
@@ -64,22 +66,26 @@ class ImportScreen(ModalScreen[str | None]):
 
     @work(exclusive=True, group="import")
     async def run_import(self, path: Path) -> None:
-        problems = self.query_one("#problems", Log)
-        problems.clear()
-        problems.display = True
-        problems.write_line(f"Importing {path} …")
+        self.show_problems([f"Importing {path} …"])
         try:
             summary = await self.importer(path)
         except ValidationError as exc:
-            problems.clear()
-            problems.write_line(f"Nothing was imported from {exc.source}. Fix these and retry:")
-            problems.write_lines(f"  {p}" for p in exc.problems)
+            self.show_problems(
+                [
+                    f"Nothing was imported from {exc.source}. Fix these and retry:",
+                    *(f"• {p}" for p in exc.problems),
+                ]
+            )
             return
         except ConvenerError as exc:
-            problems.clear()
-            problems.write_line(f"Nothing was imported: {exc}")
+            self.show_problems([f"Nothing was imported: {exc}"])
             return
         self.dismiss(summary)
+
+    def show_problems(self, lines: list[str]) -> None:
+        """Every problem, wrapped, each naming its line and field (file text is literal)."""
+        self.query_one("#problems").display = True
+        self.query_one("#problem-text", Static).update(Content("\n".join(lines)))
 
     def action_focus_tree(self) -> None:
         self.query_one("#tree", DirectoryTree).focus()
