@@ -171,8 +171,21 @@ def _import_into(
             ("action_items", actions),
         ):
             for row in rows:
+                if table == "checkins" and _checked_in_already(db, row):
+                    report.count(table, "unchanged")
+                    continue
                 report.count(table, merge(db, table, row))
     return report
+
+
+def _checked_in_already(db: Database, row: dict[str, Any]) -> bool:
+    """True when the person was checked in some other way (in the app): keep that one."""
+    found = db.execute(
+        "SELECT 1 FROM checkins WHERE event_id = ? AND person_id = ? AND undone_at IS NULL"
+        " AND id != ?",
+        [row["event_id"], row["person_id"], row["id"]],
+    ).fetchone()
+    return found is not None
 
 
 def _event_date(db: Database, event_id: str) -> str | None:

@@ -25,6 +25,7 @@ from storage.connection import checkpoint, connect
 from storage.errors import DatabaseError, ReadOnlyError
 
 T = TypeVar("T")
+WRITER_BUSY_MS = 500
 StatusKind = Literal["saved", "waiting", "failed", "ready"]
 
 
@@ -74,10 +75,17 @@ class Writer:
         )
         self._thread = threading.Thread(target=self._run, name="convener-db", daemon=True)
         self._ready: Future[None] = Future()
+        self._start_lock = threading.Lock()
 
     def start(self) -> Future[None]:
-        """Open the database on the writer thread; the Future fails if it cannot be opened."""
-        self._thread.start()
+        """Open the database on the writer thread; the Future fails if it cannot be opened.
+
+        Calling it again returns the same Future, so the database can start opening early
+        (while the UI loads) and be awaited later.
+        """
+        with self._start_lock:
+            if self._thread.ident is None:
+                self._thread.start()
         return self._ready
 
     def submit(self, job: Callable[[Database], T], *, write: bool = True) -> Future[T]:
@@ -98,6 +106,9 @@ class Writer:
     def _run(self) -> None:
         try:
             db = connect(self.path, read_only=self.read_only)
+            # Wait briefly inside SQLite, then retry here: the UI learns within half a
+            # second that another program holds the lock, instead of after five.
+            db.execute(f"PRAGMA busy_timeout={WRITER_BUSY_MS}")
         except BaseException as exc:
             self._ready.set_exception(exc)
             return

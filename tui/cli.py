@@ -156,3 +156,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
 }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -647,3 +647,20 @@ def test_imported_text_is_cleaned(db: Database, write_yaml: Any) -> None:
     import_file(db, path)
     assert db.execute("SELECT name FROM people").fetchone()[0] == "Amina Khan"
     assert db.execute("SELECT text FROM notes").fetchone()[0] == "Point one"
+
+
+def test_person_checked_in_in_the_app_keeps_that_check_in_on_reimport(
+    db: Database, quetta: dict[str, Any]
+) -> None:
+    from storage.checkins import check_in, undo_check_in
+
+    durrani = next(a for a in list_attendees(db, quetta["id"]) if a["name"].endswith("Durrani"))
+    undo_check_in(db, quetta["id"], durrani["id"])
+    mine = check_in(db, quetta["id"], durrani["id"])
+    report = import_file(db, QUETTA_YAML)
+    assert report.outcomes["checkins"]["inserted"] == 0
+    active = db.execute(
+        "SELECT checked_in_at FROM checkins WHERE person_id = ? AND undone_at IS NULL",
+        [durrani["id"]],
+    ).fetchall()
+    assert [row[0] for row in active] == [mine.attendee["checked_in_at"]]
