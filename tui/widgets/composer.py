@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -18,6 +19,13 @@ from textual.widgets import Input, Static
 from storage.taxonomy import load_taxonomy
 
 ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not for the record"}
+COMPOSER_KEYS = (
+    ("F2, letter", "Kind, where alt+letter does not reach the app"),
+    ("Enter (speaker)", "Pick the highlighted match (↓ to “as typed”)"),
+    ("Enter (note)", "Save the note, or the edit"),
+    ("shift+tab", "Back to the speaker box: change speaker"),
+    ("↑ (note)", "Into the timeline: Enter edits, Delete deletes"),
+)
 
 
 @dataclass
@@ -59,6 +67,22 @@ def parse_tags(text: str) -> list[str]:
     return [t.strip().lstrip("#").strip() for t in text.split(",") if t.strip().lstrip("#")]
 
 
+def kind_bindings() -> list[Binding]:
+    """alt+letter for each kind with a key; priority, or the focused Input would type it."""
+    return [
+        Binding(
+            f"alt+{term.key}",
+            f"kind('{term.code}')",
+            f"Kind: {term.label}",
+            show=False,
+            priority=True,
+            id=f"notes-kind-{term.code}",
+        )
+        for term in load_taxonomy().note_kinds.terms
+        if term.key
+    ]
+
+
 def kind_bar(current: str) -> Content:
     """Every kind with its key; the current one stands out."""
     parts: list[Content | tuple[str, str] | str] = [("Kind ", "bold"), ("alt+", "dim")]
@@ -89,10 +113,10 @@ class Composer(Vertical):
             speaker = Input(placeholder="a few letters, Enter", id="speaker")
             speaker.border_title = "Speaker"
             yield speaker
-            note = Input(placeholder="what was said; Enter saves", id="note")
+            note = Input(placeholder="what was said; Enter saves", id="note", select_on_focus=False)
             note.border_title = "Note"
             yield note
-            tags = Input(placeholder="comma separated", id="tags")
+            tags = Input(placeholder="comma separated", id="tags", select_on_focus=False)
             tags.border_title = "Tags (F6)"
             yield tags
 

@@ -2,9 +2,9 @@
 
 People checked in come first, then those registered but not (yet) checked in, so a speaker
 the door missed can still be picked. Protected attendees are indexed and shown only as
-"(protected)": their name is neither displayed nor searchable. When nothing matches, or the
-coordinator moves down to it, the typed words become a free-text speaker
-("a participant from the police").
+"(protected)": their name is neither displayed nor searchable. The typed words themselves are
+offered too, as a free-text speaker: last when they look like a name, first when they are
+several words matching no name ("a participant from the police").
 """
 
 from __future__ import annotations
@@ -93,9 +93,15 @@ class SpeakerChooser:
             hits = self.fuzzy(query)
         choices = [choice_of(e) for e in hits[:limit]]
         typed = clean_line(query)
-        if typed and not any(fold(c.label) == fold(typed) for c in choices):
-            choices.append(Choice(None, typed, "as typed (not on the list)"))
-        return choices
+        if not typed or any(fold(c.label) == fold(typed) for c in choices):
+            return choices
+        as_typed = Choice(None, typed, "as typed")
+        terms = [fold(t) for t in typed.split()]
+        named = any(all(t in e.name_key for t in terms) for e in hits)
+        if len(terms) > 1 and not named:
+            # "a police officer" describes someone; people whose job matches come after
+            return [as_typed, *choices]
+        return [*choices, as_typed]
 
     def fuzzy(self, query: str) -> list[Entry]:
         """Names holding the typed letters in order ("rhd" finds Raheela Hameed Durrani)."""
@@ -130,10 +136,11 @@ class SpeakerList(Widget, can_focus=False):
         self.choices: list[Choice] = []
         self.top = 0
 
-    def show(self, choices: list[Choice]) -> None:
+    def show(self, choices: list[Choice], *, highlight: bool = True) -> None:
+        """New matches; with nothing typed, nothing is highlighted until ↓ is pressed."""
         self.choices = choices
         self.top = 0
-        self.cursor = 0
+        self.cursor = 0 if highlight else -1
 
     @property
     def highlighted(self) -> Choice | None:
@@ -146,7 +153,7 @@ class SpeakerList(Widget, can_focus=False):
     def watch_cursor(self, cursor: int) -> None:
         height = max(1, self.size.height)
         if cursor < self.top:
-            self.top = cursor
+            self.top = max(0, cursor)
         elif cursor >= self.top + height:
             self.top = cursor - height + 1
         self.refresh()
@@ -169,7 +176,7 @@ class SpeakerList(Widget, can_focus=False):
             name = f" “{choice.label}”"
         else:
             name = f" {choice.label}" if choice.checked_in else f" {choice.label} (not in)"
-        name_width = min(width, max(18, width // 2))
+        name_width = min(width, max(18, width * 3 // 5))
         segments = [
             Segment(set_cell_size(name, name_width), style),
             Segment(set_cell_size(f" {choice.detail}", max(0, width - name_width)), detail_style),

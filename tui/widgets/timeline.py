@@ -24,6 +24,8 @@ def elapsed_label(seconds: int | None) -> str:
     """`+1:05` (hours:minutes since the session started), or blank before it started."""
     if seconds is None:
         return "     "
+    if seconds >= 86_400:
+        return f"+{seconds // 86_400}d"
     return f"+{seconds // 3600}:{seconds % 3600 // 60:02d}"
 
 
@@ -44,7 +46,7 @@ def tags_of(note: dict[str, Any]) -> list[str]:
 
 
 def note_prompt(note: dict[str, Any], *, edited: bool = False) -> Content:
-    """Two or more lines: a header (time, kind, speaker, marks) and the note's text."""
+    """A header (time, time into the session, kind, speaker, marks), then the words and tags."""
     kinds = load_taxonomy().note_kinds
     parts: list[Content | tuple[str, str] | str] = [
         (local_time(note.get("noted_at")), "bold"),
@@ -58,19 +60,23 @@ def note_prompt(note: dict[str, Any], *, edited: bool = False) -> Content:
     mark = ATTRIBUTION_MARKS.get(note.get("attribution") or "named")
     if mark:
         parts += ["  ", (f"[{mark}]", "$warning")]
-    if note.get("agenda_position"):
-        parts += ["  ", (f"item {note['agenda_position']}", "dim")]
+    if edited:
+        parts += ["  ", ("(edited)", "dim italic")]
+    parts += ["\n", str(note.get("text") or "")]
     tags = tags_of(note)
     if tags:
         parts += ["  ", (" ".join(f"#{t}" for t in tags), "dim italic")]
-    if edited:
-        parts += ["  ", ("(edited)", "dim italic")]
-    text = "\n".join(f"   {line}" for line in str(note.get("text") or "").splitlines())
-    return Content.assemble(*parts, "\n", text)
+    return Content.assemble(*parts)
+
+
+def heading(note: dict[str, Any]) -> Option:
+    """A row naming the agenda item the following notes were taken under."""
+    title = f"{note['agenda_position']}. {note.get('agenda_title') or ''}"
+    return Option(Content.styled(f"── {title} ", "bold $primary"), disabled=True)
 
 
 class Timeline(OptionList):
-    """Notes as options; the option id is the note id."""
+    """Notes as options (the option id is the note id), under agenda-item headings."""
 
     DEFAULT_CSS = """
     Timeline { height: 1fr; max-height: 100%; }
@@ -81,30 +87,52 @@ class Timeline(OptionList):
         self.notes: dict[str, dict[str, Any]] = {}
         self.edited: set[str] = set()
 
+    def options_for(self, notes: list[dict[str, Any]], after: str | None = None) -> list[Option]:
+        options: list[Option] = []
+        for note in notes:
+            item = note.get("agenda_item_id")
+            if item and item != after:
+                options.append(heading(note))
+            after = item
+            options.append(
+                Option(note_prompt(note, edited=note["id"] in self.edited), id=note["id"])
+            )
+        return options
+
     def show(self, notes: list[dict[str, Any]], edited: set[str]) -> None:
-        """Replace all rows (on load); the newest note is highlighted."""
+        """Replace all rows; the newest note is highlighted."""
         self.notes = {n["id"]: n for n in notes}
         self.edited = set(edited)
-        self.set_options(
-            Option(note_prompt(n, edited=n["id"] in edited), id=n["id"]) for n in notes
-        )
+        self.set_options(self.options_for(notes))
         if notes:
-            self.highlighted = len(notes) - 1
+            self.highlighted = self.option_count - 1
+
+    def rebuild(self) -> None:
+        """Lay out again (after an edit moved a note to another agenda item, say)."""
+        current = self.highlighted_option
+        notes = sorted(self.notes.values(), key=lambda n: n["noted_at"])
+        self.set_options(self.options_for(notes))
+        if current is not None and current.id in self.notes:
+            self.highlighted = self.get_option_index(current.id)
+        elif self.option_count:
+            self.highlighted = self.option_count - 1
 
     def add_note(self, note: dict[str, Any]) -> None:
         """Append a new note (notes arrive in speaking order) and follow it."""
+        last = self.last_note()
         self.notes[note["id"]] = note
-        self.add_option(Option(note_prompt(note), id=note["id"]))
+        after = last.get("agenda_item_id") if last else None
+        self.add_options(self.options_for([note], after))
         self.highlighted = self.option_count - 1
 
     def replace_note(self, note: dict[str, Any]) -> None:
         self.notes[note["id"]] = note
         self.edited.add(note["id"])
-        self.replace_option_prompt(note["id"], note_prompt(note, edited=True))
+        self.rebuild()
 
     def remove_note(self, note_id: str) -> None:
         self.notes.pop(note_id, None)
-        self.remove_option(note_id)
+        self.rebuild()
 
     @property
     def highlighted_note(self) -> dict[str, Any] | None:
@@ -112,6 +140,6 @@ class Timeline(OptionList):
         return self.notes.get(option.id or "") if option else None
 
     def last_note(self) -> dict[str, Any] | None:
-        if not self.option_count:
+        if not self.notes:
             return None
-        return self.notes.get(self.get_option_at_index(self.option_count - 1).id or "")
+        return max(self.notes.values(), key=lambda n: n["noted_at"])

@@ -1,0 +1,338 @@
+"""Live notes: who said what and when, typed as fast as people speak.
+
+A note with a new speaker and a kind costs four keys beyond the words: shift+tab (back to the
+speaker), Enter (pick the top match), alt+letter (kind), Enter (save). Speaker, attribution,
+tags and agenda item stay until changed. Everything typed is saved as a draft within a second,
+and flushed on quit or hang-up, so a crash loses nothing. Edits keep history; deletes are soft.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.widgets import Footer, Input, OptionList, Static
+
+from storage.errors import ConvenerError
+from storage.taxonomy import load_taxonomy
+from tui.screens.notes_session import NotesBase, status_line
+from tui.widgets.composer import (
+    COMPOSER_KEYS,
+    Composer,
+    ComposerState,
+    kind_bindings,
+    parse_tags,
+)
+from tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
+from tui.widgets.timeline import Timeline, speaker_of, tags_of
+from tui.widgets.top_bar import TopBar
+
+
+class NotesScreen(NotesBase):
+    CSS_PATH = "notes.tcss"
+    HELP_TITLE = "Notes"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "start_session", "Start", id="notes-start"),
+        Binding("f2", "pick_kind", "Kind of note", show=False, id="notes-kind"),
+        Binding("f3", "cycle_attribution", "Attribution", id="notes-attribution"),
+        Binding("f4", "agenda(1)", "Agenda", id="notes-agenda-next"),
+        Binding("shift+f4", "agenda(-1)", "Previous item", show=False, id="notes-agenda-prev"),
+        Binding("f6", "focus_tags", "Tags", show=False, id="notes-tags"),
+        Binding("f7", "action_item", "Action item", id="notes-action"),
+        Binding("f8,delete", "delete_note", "Delete", id="notes-delete"),
+        Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
+        Binding("f9", "end_session", "End session", id="notes-end"),
+        Binding("up", "arrow(-1)", "Timeline / previous match", show=False, id="notes-up"),
+        Binding("down", "arrow(1)", "Next match", show=False, id="notes-down"),
+        Binding("escape", "escape", "Back", show=False, id="notes-back"),
+    ]
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        super().__init__(event)
+        self.kinds = load_taxonomy().note_kinds
+        self.speaker_pending = False
+        self.HELP_EXTRA = self.add_kind_keys()
+
+    def add_kind_keys(self) -> tuple[tuple[str, str], ...]:
+        """alt+letter per kind, as the taxonomy defines them (so not in the class BINDINGS)."""
+        bindings = kind_bindings()
+        for binding in bindings:
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+        return (*((b.key, b.description) for b in bindings), *COMPOSER_KEYS)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with Horizontal(id="notes-body"):
+            with Vertical(id="timeline-pane"):
+                yield Static(id="timeline-title", classes="pane-title")
+                yield Timeline(id="timeline")
+            with Vertical(id="side-pane"):
+                yield Static(
+                    Content("Speakers: ↑↓ then Enter in the Speaker box"),
+                    id="speakers-title",
+                    classes="pane-title",
+                )
+                yield SpeakerList(id="speaker-matches")
+                yield Static(id="actions-title", classes="pane-title")
+                yield OptionList(id="actions", markup=False)
+        yield Composer(id="composer")
+        yield Footer()
+
+    def field(self, name: str) -> Input:
+        return self.query_one(f"#{name}", Input)
+
+    async def on_mount(self) -> None:
+        self.convener.flush_hooks.append(self.draft.flush)
+        try:
+            data = await self.convener.db.read(self.load_job())
+        except ConvenerError as exc:
+            self.notify(f"Notes not opened: {exc}", severity="error", markup=False)
+            self.app.pop_screen()
+            return
+        self.set_event(data["event"])
+        self.chooser = SpeakerChooser(data["attendees"])
+        self.agenda = data["agenda"]
+        self.timeline.show(data["notes"], data["edited"])
+        self.show_actions(data["actions"])
+        last = self.timeline.last_note()
+        self.state.agenda_item_id = (last or {}).get("agenda_item_id") or (
+            self.agenda[0]["id"] if self.agenda else None
+        )
+        self.refresh_speakers()
+        self.refresh_composer()
+        self.field("speaker").focus()
+        self.ask_on_open(data["draft"])
+
+    def on_unmount(self) -> None:
+        if self.draft.flush in self.convener.flush_hooks:
+            self.convener.flush_hooks.remove(self.draft.flush)
+        self.draft.flush_later()
+
+    # --- the composer -------------------------------------------------------------------
+
+    def refresh_composer(self) -> None:
+        editing = self.timeline.notes.get(self.state.note_id or "")
+        self.query_one(Composer).show(
+            self.state,
+            status_line(self.event, self.state, self.agenda, editing, self.default_attribution),
+            editing=editing is not None,
+        )
+        count = len(self.timeline.notes)
+        self.query_one("#timeline-title", Static).update(
+            Content(
+                f"Timeline: {count} note{'s' * (count != 1)}   ↑ from the note box, Enter edits"
+            )
+        )
+
+    def refresh_speakers(self) -> None:
+        typed = self.field("speaker").value if self.speaker_pending else ""
+        matches = self.query_one("#speaker-matches", SpeakerList)
+        matches.show(self.chooser.search(typed), highlight=bool(typed.strip()))
+
+    def fill_inputs(self) -> None:
+        """Show `self.state` in the three inputs (their Changed events then agree with it)."""
+        self.speaker_pending = False
+        self.field("speaker").value = self.state.speaker_label
+        note = self.field("note")
+        note.value = self.state.text
+        note.cursor_position = len(note.value)  # carry on typing at the end
+        self.field("tags").value = ", ".join(self.state.tags)
+        self.refresh_speakers()
+        self.refresh_composer()
+
+    @on(Input.Changed, "#speaker")
+    def speaker_typed(self, event: Input.Changed) -> None:
+        self.speaker_pending = event.value != self.state.speaker_label
+        self.refresh_speakers()
+
+    @on(Input.Changed, "#note")
+    def note_typed(self, event: Input.Changed) -> None:
+        if event.value != self.state.text:
+            self.state.text = event.value
+            self.draft.touch()
+        if event.value:
+            self.just_saved = None
+
+    @on(Input.Changed, "#tags")
+    def tags_typed(self, event: Input.Changed) -> None:
+        tags = parse_tags(event.value)
+        if tags != self.state.tags:
+            self.state.tags = tags
+            self.draft.touch()
+
+    @on(Input.Submitted, "#speaker")
+    def speaker_entered(self) -> None:
+        self.resolve_speaker()
+        self.field("note").focus()
+
+    @on(Input.Submitted, "#tags")
+    def tags_entered(self) -> None:
+        self.field("note").focus()
+
+    def resolve_speaker(self) -> None:
+        """What the speaker box holds becomes the speaker: the highlighted match, or nobody."""
+        choice = self.query_one("#speaker-matches", SpeakerList).highlighted
+        if self.speaker_pending or choice is not None:  # typed, or moved with ↓
+            self.set_speaker(choice or Choice(None, ""))
+
+    def set_speaker(self, choice: Choice) -> None:
+        changed = (choice.person_id, choice.label) != (
+            self.state.speaker_id,
+            self.state.speaker_label,
+        )
+        self.state.speaker_id = choice.person_id
+        self.state.speaker_text = "" if choice.person_id else choice.label
+        self.state.speaker_label = choice.label
+        if changed and self.state.note_id is None:
+            self.state.attribution = self.default_attribution  # a new voice, the usual rule
+        self.speaker_pending = False
+        self.field("speaker").value = choice.label
+        self.draft.touch()
+        self.refresh_speakers()
+        self.refresh_composer()
+
+    @on(Input.Submitted, "#note")
+    async def commit(self) -> None:
+        """Save the note (or the edit being made); the speaker stays for the next note."""
+        self.resolve_speaker()
+        note_input = self.field("note")
+        state = self.state.copy()
+        state.text = note_input.value
+        if not state.text.strip():
+            self.notify("Type the note first; Enter saves it.")
+            return
+        self.draft.cancel()
+        note_input.value = ""  # at once, so the next note can be typed while this one saves
+        self.state.text = ""
+        try:
+            row = await self.convener.db.write(self.save_job(state))
+        except ConvenerError as exc:
+            if not note_input.value:
+                note_input.value = state.text
+            self.notify(f"Note NOT saved: {exc}", severity="error", markup=False, timeout=10)
+            return
+        if state.note_id:
+            self.timeline.replace_note(row)
+            self.notify(f"Change saved ({speaker_of(row)}).", markup=False, timeout=3)
+            self.finish_edit()
+        else:
+            self.timeline.add_note(row)
+            self.just_saved = row
+            self.state.kind = self.kinds.codes[0]
+            if row["kind"] == "action_item":
+                self.notify("Action item noted: F7 gives it an owner and a due date.")
+        self.refresh_composer()
+
+    def save_job(self, state: ComposerState) -> Any:
+        from storage.notes import add_note, edit_note
+
+        event_id, fields, note_id = self.event["id"], state.note_fields(), state.note_id
+        if note_id:
+            return lambda db: edit_note(db, note_id, fields)
+        return lambda db: add_note(db, event_id, fields)
+
+    # --- editing --------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#timeline")
+    def edit_selected(self) -> None:
+        note = self.timeline.highlighted_note
+        if note is None:
+            return
+        if self.stash is None:
+            self.stash = self.state.copy()
+        self.state = ComposerState(
+            speaker_id=note.get("speaker_id"),
+            speaker_text=str(note.get("speaker_text") or ""),
+            speaker_label=self.chooser.label_for(note.get("speaker_id"))
+            if note.get("speaker_id")
+            else str(note.get("speaker_text") or ""),
+            kind=note["kind"],
+            attribution=note["attribution"],
+            text=note["text"],
+            tags=tags_of(note),
+            agenda_item_id=note.get("agenda_item_id"),
+            note_id=note["id"],
+        )
+        self.fill_inputs()
+        self.field("note").focus()
+
+    def finish_edit(self) -> None:
+        """Back to the note that was being written before the edit."""
+        self.state = self.stash or ComposerState(attribution=self.default_attribution)
+        self.state.note_id = None
+        self.stash = None
+        self.fill_inputs()
+        self.draft.touch()
+        self.field("note").focus()
+
+    # --- small keys -----------------------------------------------------------------------
+
+    def action_kind(self, code: str) -> None:
+        self.state.kind = code
+        self.draft.touch()
+        self.refresh_composer()
+
+    def action_pick_kind(self) -> None:
+        from tui.screens.note_prompts import KindPicker
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.action_kind(code)
+
+        self.app.push_screen(KindPicker(self.state.kind), chosen)
+
+    def action_cycle_attribution(self) -> None:
+        codes = load_taxonomy().attributions.codes  # named, role, off_record
+        at = codes.index(self.state.attribution) if self.state.attribution in codes else -1
+        self.state.attribution = codes[(at + 1) % len(codes)]
+        self.draft.touch()
+        self.refresh_composer()
+
+    def action_agenda(self, step: int) -> None:
+        if not self.agenda:
+            self.notify("This event has no agenda (add one with e on the home screen).")
+            return
+        ids = [a["id"] for a in self.agenda]
+        at = ids.index(self.state.agenda_item_id) if self.state.agenda_item_id in ids else -1
+        self.state.agenda_item_id = ids[max(0, min(len(ids) - 1, at + step))]
+        self.draft.touch()
+        self.refresh_composer()
+
+    def action_focus_tags(self) -> None:
+        self.field("tags").focus()
+
+    def action_arrow(self, step: int) -> None:
+        focused = self.focused
+        if focused is self.field("speaker"):
+            self.query_one("#speaker-matches", SpeakerList).move(step)
+        elif focused is self.field("note") and step < 0 and self.timeline.notes:
+            self.timeline.highlighted = self.timeline.option_count - 1  # newest, as in chats
+            self.timeline.focus()
+
+    def on_key(self, event: Key) -> None:
+        """Typing while in the timeline or the action list goes to the note box."""
+        focused = self.focused
+        if focused is None or focused.id not in ("timeline", "actions"):
+            return
+        if event.is_printable and event.character:
+            event.stop()
+            note = self.field("note")
+            note.focus()
+            note.insert_text_at_cursor(event.character)
+
+    def action_escape(self) -> None:
+        focused = self.focused
+        if self.state.note_id is not None:
+            self.finish_edit()
+        elif focused is self.field("speaker") and self.speaker_pending:
+            self.field("speaker").value = self.state.speaker_label
+            self.field("note").focus()
+        elif focused is not None and focused.id in ("timeline", "actions", "tags"):
+            self.field("note").focus()
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,99 @@
+"""Keeps the note being typed safe: saved as the event's draft a moment after typing pauses,
+and at once (synchronously) when the app quits or the terminal goes away.
+
+The state saved is the screen's plain `ComposerState`, never read back from widgets, so the
+flush still works from a signal handler after the widgets are gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.timer import Timer
+
+from storage.errors import ConvenerError
+from storage.notes import save_draft
+from tui.widgets.composer import ComposerState
+
+if TYPE_CHECKING:
+    from tui.app import ConvenerApp
+    from tui.screens.base import ConvenerScreen
+
+DRAFT_DELAY = 0.6  # seconds after the last keystroke
+FLUSH_TIMEOUT = 1.5
+
+
+class DraftKeeper:
+    """Debounced and flushable saving of `state()` as the draft of one event."""
+
+    def __init__(
+        self, owner: ConvenerScreen, event_id: str, state: Callable[[], ComposerState]
+    ) -> None:
+        self.owner = owner
+        self.event_id = event_id
+        self.state = state
+        self.dirty = False
+        self.timer: Timer | None = None
+
+    @property
+    def app(self) -> ConvenerApp:
+        return self.owner.convener
+
+    def touch(self) -> None:
+        """Something changed: save once typing has paused for DRAFT_DELAY."""
+        self.dirty = True
+        if self.timer is not None:
+            self.timer.stop()
+        self.timer = self.owner.set_timer(DRAFT_DELAY, self.save)
+
+    def cancel(self) -> None:
+        """The note is being committed; that write clears the draft itself."""
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        self.dirty = False
+
+    async def save(self) -> None:
+        if not self.dirty or self.app.read_only:
+            return
+        self.dirty = False
+        fields, event_id = self.state().draft_fields(), self.event_id
+        try:
+            await self.app.db.write(lambda db: save_draft(db, event_id, fields))
+        except ConvenerError:
+            self.dirty = True  # the save indicator says why; the next pause retries
+
+    def flush(self) -> None:
+        """Save now and wait for it (quit, SIGHUP, SIGTERM); safe from a signal handler."""
+        if not self.dirty or self.app.read_only:
+            return
+        fields, event_id = self.state().draft_fields(), self.event_id
+        self.app.writer.submit(lambda db: save_draft(db, event_id, fields)).result(
+            timeout=FLUSH_TIMEOUT
+        )
+        self.dirty = False
+
+    def flush_later(self) -> None:
+        """Leaving the screen: queue the save without waiting for it."""
+        if self.timer is not None:
+            self.timer.stop()
+        if self.dirty and not self.app.read_only:
+            fields, event_id = self.state().draft_fields(), self.event_id
+            self.app.writer.submit(lambda db: save_draft(db, event_id, fields))
+            self.dirty = False
+
+
+def restored_state(draft: dict[str, Any], speaker_label: str, base: ComposerState) -> ComposerState:
+    """The composer as the draft left it; sticky settings the draft lacks come from `base`."""
+    return ComposerState(
+        speaker_id=draft.get("speaker_id"),
+        speaker_text=str(draft.get("speaker_text") or ""),
+        speaker_label=speaker_label,
+        kind=draft.get("kind") or base.kind,
+        attribution=draft.get("attribution") or base.attribution,
+        text=str(draft.get("text") or ""),
+        tags=list(draft.get("tags") or []),
+        agenda_item_id=draft.get("agenda_item_id") or base.agenda_item_id,
+        note_id=draft.get("note_id"),
+    )

@@ -1,0 +1,329 @@
+"""The notes screen's session side: starting and ending, deleting and restoring notes,
+action items, and the questions asked on opening (restore the draft? start the session?).
+
+`NotesScreen` (notes.py) adds the composer on top; this base keeps what does not depend on
+how a note is typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from storage.errors import ConvenerError
+from tui.screens.base import ConvenerScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.notes_draft import DraftKeeper, restored_state
+from tui.widgets.composer import ATTRIBUTION_SHORT, ComposerState
+from tui.widgets.result_list import local_time
+from tui.widgets.speaker_picker import SpeakerChooser
+from tui.widgets.timeline import Timeline, speaker_of
+
+
+def status_line(
+    event: dict[str, Any],
+    state: ComposerState,
+    agenda: list[dict[str, Any]],
+    editing: dict[str, Any] | None,
+    default_attribution: str,
+) -> Content:
+    """Attribution, agenda item and session state, or what is being edited."""
+    if editing is not None:
+        return Content(
+            f"EDITING the {local_time(editing['noted_at'])} note by {speaker_of(editing)}: "
+            "Enter saves the change, Esc cancels"
+        )
+    attribution = ATTRIBUTION_SHORT.get(state.attribution, state.attribution)
+    style = "bold" if state.attribution == default_attribution else "bold $warning"
+    item = next((a for a in agenda if a["id"] == state.agenda_item_id), None)
+    where = f"{item['position']}/{len(agenda)} {item['title']}" if item else "none"
+    session = {
+        "live": ("live (F9 ends)", "bold $success"),
+        "ended": ("ended (F5 resumes)", "bold"),
+    }.get(event.get("status") or "", ("not started (F5)", "bold $warning"))
+    return Content.assemble(
+        "Attribution ",
+        (attribution, style),
+        " (F3)   Agenda ",
+        (where[:44], "bold"),
+        " (F4)   Session ",
+        session,
+    )
+
+
+class NotesBase(ConvenerScreen):
+    """State shared by the notes screen's parts; `refresh_composer`/`fill_inputs` in notes.py."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        super().__init__()
+        self.event = event
+        self.state = ComposerState(attribution=self.default_attribution)
+        self.stash: ComposerState | None = None
+        self.chooser = SpeakerChooser([])
+        self.agenda: list[dict[str, Any]] = []
+        self.just_saved: dict[str, Any] | None = None
+        self.deleted: list[str] = []
+        self.action_rows: dict[str, dict[str, Any]] = {}
+        self.draft = DraftKeeper(self, event["id"], lambda: self.state)
+
+    @property
+    def default_attribution(self) -> str:
+        return "role" if self.event.get("attribution_default") == "chatham_house" else "named"
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    def load_job(self) -> Any:
+        """Everything the screen shows, read in one trip to the database thread."""
+        from storage.actions import list_action_items
+        from storage.attendees import list_attendees
+        from storage.events import agenda, get_event
+        from storage.notes import get_draft, list_notes, note_history
+
+        event_id = self.event["id"]
+
+        def job(db: Any) -> dict[str, Any]:
+            notes = list_notes(db, event_id)
+            return {
+                "event": get_event(db, event_id),
+                "attendees": list_attendees(db, event_id),
+                "notes": notes,
+                "edited": {n["id"] for n in notes if note_history(db, n["id"])},
+                "agenda": agenda(db, event_id),
+                "actions": list_action_items(db, event_id),
+                "draft": get_draft(db, event_id),
+            }
+
+        return job
+
+    def refresh_composer(self) -> None:
+        raise NotImplementedError
+
+    def fill_inputs(self) -> None:
+        raise NotImplementedError
+
+    def set_event(self, event: dict[str, Any]) -> None:
+        from tui.widgets.top_bar import TopBar
+
+        self.event = event
+        self.convener.current_event = event
+        for bar in self.query(TopBar):
+            bar.refresh_state()
+        self.refresh_composer()
+
+    # --- on opening -----------------------------------------------------------------------
+
+    def ask_on_open(self, draft: dict[str, Any] | None) -> None:
+        """Offer back a draft left by a crash or a closed terminal, then offer to start."""
+        if not draft:
+            self.ask_start()
+            return
+        from tui.screens.note_prompts import DraftPrompt
+
+        person = draft.get("speaker_id")
+        label = self.chooser.label_for(person) if person else str(draft.get("speaker_text") or "")
+
+        async def answered(restore: bool | None) -> None:
+            if restore:
+                if draft.get("note_id") and draft["note_id"] not in self.timeline.notes:
+                    draft["note_id"] = None  # the note it edited is gone: keep it as a new one
+                if draft.get("note_id"):
+                    self.stash = self.state.copy()
+                self.state = restored_state(draft, label, self.state)
+                self.fill_inputs()
+                self.query_one("#note").focus()
+                self.notify("Draft restored: Enter saves it.")
+            else:
+                from storage.notes import discard_draft
+
+                event_id = self.event["id"]
+                await self.convener.db.write(lambda db: discard_draft(db, event_id))
+                self.notify("Draft discarded.")
+            self.ask_start()
+
+        self.app.push_screen(DraftPrompt(draft, label), answered)
+
+    def ask_start(self) -> None:
+        if self.event.get("status") != "planned":
+            return
+
+        async def answered(start: bool | None) -> None:
+            if start:
+                await self.action_start_session()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Start the session now?",
+                "The timer starts and every note records how long into the session it was "
+                "made. Press F5 later if the session has not begun yet.",
+                yes="Start",
+            ),
+            answered,
+        )
+
+    # --- the session ----------------------------------------------------------------------
+
+    async def action_start_session(self) -> None:
+        from storage.events import start_session
+
+        if self.event.get("status") == "live":
+            since = local_time(self.event.get("started_at"))
+            self.notify(f"The session is already running (since {since}).")
+            return
+        resumed = self.event.get("status") == "ended"
+        event_id = self.event["id"]
+        try:
+            event = await self.convener.db.write(lambda db: start_session(db, event_id))
+        except ConvenerError as exc:
+            self.notify(f"Not started: {exc}", severity="error", markup=False)
+            return
+        self.set_event(event)
+        self.notify("Session resumed." if resumed else "Session started: the timer is running.")
+
+    def action_end_session(self) -> None:
+        if self.event.get("status") == "ended":
+            self.show_summary()
+            return
+        if self.event.get("status") != "live":
+            self.notify("The session has not started (F5 starts it).")
+            return
+
+        async def answered(end: bool | None) -> None:
+            if not end:
+                return
+            from storage.events import end_session
+
+            event_id = self.event["id"]
+            try:
+                event = await self.convener.db.write(lambda db: end_session(db, event_id))
+            except ConvenerError as exc:
+                self.notify(f"Not ended: {exc}", severity="error", markup=False)
+                return
+            self.set_event(event)
+            self.show_summary()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "End the session?",
+                "The timer stops and the event is marked ended; the summary opens next. "
+                "Notes can still be added or corrected afterwards.",
+                yes="End session",
+            ),
+            answered,
+        )
+
+    def show_summary(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.event))
+
+    # --- delete and restore ---------------------------------------------------------------
+
+    def action_delete_note(self) -> None:
+        note = self.timeline.highlighted_note
+        if note is None or (self.focused is not None and self.focused.id == "actions"):
+            self.notify("Highlight a note in the timeline first (↑ from the note box).")
+            return
+        question = f"Delete the {local_time(note['noted_at'])} note by {speaker_of(note)}?"
+        detail = (
+            f"“{note['text'][:240]}”\n\nIt leaves the timeline and reports; ctrl+z restores it."
+        )
+
+        async def answered(delete: bool | None) -> None:
+            if not delete:
+                return
+            from storage.notes import delete_note
+
+            note_id = note["id"]
+            try:
+                await self.convener.db.write(lambda db: delete_note(db, note_id))
+            except ConvenerError as exc:
+                self.notify(f"Not deleted: {exc}", severity="error", markup=False)
+                return
+            self.timeline.remove_note(note_id)
+            self.deleted.append(note_id)
+            self.notify("Note deleted (ctrl+z restores it).")
+            self.refresh_composer()
+
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answered)
+
+    async def action_restore_note(self) -> None:
+        from storage.notes import delete_note, list_notes, note_history
+
+        if not self.deleted:
+            self.notify("No deleted note to restore.")
+            return
+        note_id, event_id = self.deleted.pop(), self.event["id"]
+
+        def job(db: Any) -> tuple[list[dict[str, Any]], set[str]]:
+            delete_note(db, note_id, restore=True)
+            notes = list_notes(db, event_id)
+            return notes, {n["id"] for n in notes if note_history(db, n["id"])}
+
+        notes, edited = await self.convener.db.write(job)
+        self.timeline.show(notes, edited)
+        self.timeline.highlighted = self.timeline.get_option_index(note_id)
+        self.notify("Note restored.")
+        self.refresh_composer()
+
+    # --- action items ---------------------------------------------------------------------
+
+    def show_actions(self, rows: list[dict[str, Any]]) -> None:
+        self.action_rows = {r["id"]: r for r in rows}
+        actions = self.query_one("#actions", OptionList)
+        actions.set_options(Option(action_prompt(r, self.chooser), id=r["id"]) for r in rows)
+        self.query_one("#actions-title", Static).update(
+            Content(f"Action items: {len(rows)}   F7 adds, Enter on one edits")
+        )
+
+    def action_action_item(self) -> None:
+        from tui.screens.action_item import ActionItemScreen
+
+        note = self.just_saved
+        if self.focused is self.timeline:
+            note = self.timeline.highlighted_note
+        initial: dict[str, Any] = {}
+        if note is not None:
+            initial = {
+                "note_id": note["id"],
+                "owner_person_id": note.get("speaker_id"),
+                "owner_text": "" if note.get("speaker_id") else note.get("speaker_text"),
+                "what": note["text"][:1000],
+                "source": f"the {local_time(note['noted_at'])} note by {speaker_of(note)}",
+            }
+        self.open_action(ActionItemScreen(self.event, self.chooser, initial))
+
+    @on(OptionList.OptionSelected, "#actions")
+    def edit_action(self, message: OptionList.OptionSelected) -> None:
+        from tui.screens.action_item import ActionItemScreen
+
+        row = self.action_rows.get(message.option.id or "")
+        if row is not None:
+            self.open_action(ActionItemScreen(self.event, self.chooser, row))
+
+    def open_action(self, form: Any) -> None:
+        async def saved(row: dict[str, Any] | None) -> None:
+            if row is None:
+                return
+            from storage.actions import list_action_items
+
+            event_id = self.event["id"]
+            self.show_actions(
+                await self.convener.db.read(lambda db: list_action_items(db, event_id))
+            )
+            self.notify(f"Action item saved: {row['what'][:60]}", markup=False)
+
+        self.app.push_screen(form, saved)
+
+
+def action_prompt(row: dict[str, Any], chooser: SpeakerChooser) -> Content:
+    """`Owner: what (due date) [status]`, never a protected owner's name."""
+    owner = chooser.label_for(row.get("owner_person_id")) or row.get("owner_text") or "?"
+    due = f" (due {row['due_date']})" if row.get("due_date") else ""
+    status = "" if row.get("status") == "open" else f" [{row.get('status')}]"
+    return Content.assemble((f"{owner}: ", "bold"), f"{row['what']}{due}", (status, "dim"))
