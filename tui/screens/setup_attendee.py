@@ -1,0 +1,286 @@
+"""The expected-attendee list of the setup screen: a table, a form to add or edit, import.
+
+Kept apart from `setup.py` so each file stays readable. The pane owns its table and the
+add / edit / remove / import workflows; the setup screen's key bindings call into it.
+Every change is written the moment the form is saved, never batched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
+
+from storage.errors import ConvenerError, ValidationError
+from storage.taxonomy import load_taxonomy
+from tui.screens.base import ConvenerModal
+from tui.widgets.form import Field, choices, errors_by_field
+from tui.widgets.result_list import local_time
+
+if TYPE_CHECKING:
+    from tui.app import ConvenerApp
+
+TEXT_FIELDS = ("name", "designation", "organisation", "disability", "district", "phone", "email")
+VOCABULARIES = {
+    "stakeholder_group": "stakeholder_groups",
+    "gender": "genders",
+    "age_band": "age_bands",
+}
+FORM_ROWS = (
+    ("name", "phone"),
+    ("designation", "organisation"),
+    ("stakeholder_group", "gender"),
+    ("age_band", "disability"),
+    ("district", "email"),
+)
+LABELS = {
+    "name": "Name *",
+    "stakeholder_group": "Stakeholder group",
+    "gender": "Sex",
+    "age_band": "Age band",
+}
+FLAGS = (
+    ("consent_name", "May be named"),
+    ("consent_photo", "Photos OK"),
+    ("protected", "Protected: never named"),
+    ("vip", "VIP"),
+)
+# Column widths fit 120 columns; longer cells are cut short, the form shows them whole.
+COLUMNS = (
+    ("Name", 24),
+    ("Designation", 20),
+    ("Organisation", 18),
+    ("Group", 14),
+    ("Sex", 7),
+    ("Phone", 12),
+    ("Checked in", 10),
+)
+
+
+class AttendeeForm(ConvenerModal):
+    """Add (attendee None) or edit one person; dismisses with the saved row or None."""
+
+    HELP_TITLE = "Attendee"
+    CSS_PATH = "setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="attendee-save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="attendee-cancel"),
+    ]
+
+    def __init__(self, event_id: str, attendee: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.attendee = attendee or {}
+
+    def compose(self) -> ComposeResult:
+        a = self.attendee
+        title = f"Edit {a['name']}" if a else "Add an expected attendee"
+        with VerticalScroll(id="dialog", classes="form wide attendee-form"):
+            yield Static(Content(title), classes="question")
+            for row in FORM_ROWS:
+                with Horizontal(classes="row"):
+                    for name in row:
+                        yield Field(
+                            LABELS.get(name, name.capitalize()), self.control(name), name=name
+                        )
+            with Horizontal(classes="row flags"):
+                for name, label in FLAGS:
+                    yield Checkbox(label, bool(a.get(name)), id=name)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s or Enter)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def control(self, name: str) -> Input | Select[str]:
+        """The Input, or for a taxonomy field the Select, prefilled from the attendee."""
+        vocab = VOCABULARIES.get(name)
+        if vocab is None:
+            return Input(str(self.attendee.get(name) or ""), id=name, select_on_focus=False)
+        codes = getattr(load_taxonomy(), vocab)
+        value = self.attendee.get(name)
+        return Select(
+            choices(codes),
+            prompt="(not given)",
+            value=value if value in codes.codes else Select.NULL,
+            id=name,
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
+        for name in VOCABULARIES:
+            value = self.query_one(f"#{name}", Select).value
+            out[name] = value if isinstance(value, str) else ""
+        for name, _ in FLAGS:
+            out[name] = "yes" if self.query_one(f"#{name}", Checkbox).value else "no"
+        return out
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        from storage.attendees import add_attendee, update_attendee
+
+        fields, event_id, person_id = self.values(), self.event_id, self.attendee.get("id")
+        try:
+            if person_id:
+                row = await self.convener.db.write(
+                    lambda db: update_attendee(db, event_id, person_id, fields)
+                )
+            else:
+                row = await self.convener.db.write(lambda db: add_attendee(db, event_id, fields))
+        except ValidationError as exc:
+            errors = errors_by_field(exc.problems)
+            for field in self.query(Field):
+                field.show_error(errors.get(field.field_name))
+            return
+        except ConvenerError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return
+        self.dismiss(row)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def attendee_cells(row: dict[str, Any]) -> tuple[Text, ...]:
+    """One table row; every cell is plain Text, so names are never read as markup."""
+    tax = load_taxonomy()
+    cells = (
+        row["name"],
+        row.get("designation"),
+        row.get("organisation"),
+        tax.stakeholder_groups.label(row.get("stakeholder_group")),
+        tax.genders.label(row.get("gender")),
+        row.get("phone"),
+        local_time(row.get("checked_in_at")),
+    )
+    return tuple(Text(cell or "", overflow="ellipsis", no_wrap=True) for cell in cells)
+
+
+class AttendeePane(Vertical):
+    """The Attendees tab: everyone registered for the event, and the ways to change that."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.event_id: str | None = None
+        self.rows: list[dict[str, Any]] = []
+
+    @property
+    def convener(self) -> ConvenerApp:
+        return cast("ConvenerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="attendee-count", classes="hint")
+        yield DataTable(id="attendees", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for label, width in COLUMNS:
+            self.table.add_column(label, width=width)
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#attendees", DataTable)
+
+    async def reload(self, select_id: str | None = None) -> None:
+        from storage.attendees import list_attendees
+
+        if self.event_id is None:
+            return
+        event_id = self.event_id
+        self.rows = await self.convener.db.read(lambda db: list_attendees(db, event_id))
+        current = self.highlighted()
+        wanted = select_id or (current["id"] if current else None)
+        table = self.table
+        table.clear()
+        for row in self.rows:
+            table.add_row(*attendee_cells(row), key=row["id"])
+        for index, row in enumerate(self.rows):
+            if row["id"] == wanted:
+                table.move_cursor(row=index)
+        checked = sum(1 for r in self.rows if r.get("checked_in_at"))
+        self.query_one("#attendee-count", Static).update(
+            Content(
+                f"{len(self.rows)} expected, {checked} checked in. "
+                "Lists to import can be .csv, .xlsx or .yaml; every problem is shown by line."
+            )
+        )
+
+    def highlighted(self) -> dict[str, Any] | None:
+        if not self.rows or self.table.cursor_row is None:
+            return None
+        return self.rows[min(self.table.cursor_row, len(self.rows) - 1)]
+
+    def add_attendee(self) -> None:
+        if self.event_id is not None:
+            self.app.push_screen(AttendeeForm(self.event_id), self._saved)
+
+    @on(DataTable.RowSelected, "#attendees")
+    def edit_attendee(self) -> None:
+        row = self.highlighted()
+        if row is None or self.event_id is None:
+            return
+        self.app.push_screen(AttendeeForm(self.event_id, row), self._saved)
+
+    async def _saved(self, row: dict[str, Any] | None) -> None:
+        if row:
+            await self.reload(select_id=row["id"])
+            self.notify(f"Saved {row['name']}.", markup=False, timeout=3)
+        self.table.focus()
+
+    def remove_attendee(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        row, event_id = self.highlighted(), self.event_id
+        if row is None or event_id is None:
+            return
+        name = row["name"]
+
+        async def answer(confirmed: bool | None) -> None:
+            from storage.attendees import remove_attendee
+
+            if confirmed:
+                try:
+                    await self.convener.db.write(
+                        lambda db: remove_attendee(db, event_id, row["id"])
+                    )
+                except ValidationError as exc:
+                    why = "; ".join(exc.problems)
+                    self.notify(f"{name} was not removed: {why}.", severity="warning", markup=False)
+                else:
+                    self.notify(f"Removed {name}.", markup=False, timeout=3)
+                    await self.reload()
+            self.table.focus()
+
+        question = f"Remove {name} from the expected attendees?"
+        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
+
+    def import_list(self) -> None:
+        from tui.screens.import_file import ImportScreen
+
+        event_id = self.event_id
+        if event_id is None:
+            return
+
+        async def importer(path: Path) -> str:
+            from storage.importer import import_file
+
+            report = await self.convener.db.write(lambda db: import_file(db, path, event_id))
+            return report.summary()
+
+        async def done(summary: str | None) -> None:
+            if summary:
+                self.notify(summary, title="Imported", markup=False, timeout=8)
+                await self.reload()
+            self.table.focus()
+
+        what = "Import an attendee list (.csv, .xlsx or .yaml) into this event"
+        self.app.push_screen(ImportScreen(importer, what), done)
