@@ -23,22 +23,23 @@ class CheckinResult:
 
 
 def check_in(db: Database, event_id: str, person_id: str) -> CheckinResult:
-    """Check someone in; if they already are, change nothing and say so."""
+    """Check someone in; if they already are, change nothing and say so.
+
+    One read does it all: the attendee row carries their active check-in, if any, and after
+    the insert only its two check-in columns change (this runs at the door, per arrival).
+    """
     with db.atomic():
-        existing = one(
-            db,
-            "SELECT id FROM checkins WHERE event_id = ? AND person_id = ? AND undone_at IS NULL",
-            [event_id, person_id],
-        )
-        if existing is None:
-            get_attendee(db, event_id, person_id)
+        attendee = get_attendee(db, event_id, person_id)
+        created = attendee["checkin_id"] is None
+        if created:
             row = insert(
                 db,
                 "checkins",
                 {"event_id": event_id, "person_id": person_id, "checked_in_at": utc_now()},
             )
             audit(db, "check_in", "checkin", row["id"], event_id, {"person_id": person_id})
-    return CheckinResult(get_attendee(db, event_id, person_id), existing is None)
+            attendee = {**attendee, "checked_in_at": row["checked_in_at"], "checkin_id": row["id"]}
+    return CheckinResult(attendee, created)
 
 
 def undo_check_in(db: Database, event_id: str, person_id: str) -> bool:

@@ -1,14 +1,33 @@
-"""Small helpers every query module shares: stamped inserts, updates and the audit trail."""
+"""Small helpers every query module shares: stamped inserts, updates and the audit trail.
+
+They sit under every check-in and note, so they avoid per-row overhead: the device id is read
+once per connection, and `one` runs its SELECT directly rather than through `Database.query`
+(which wraps each statement in a savepoint of its own).
+"""
 
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.utils import dedupe_keys
 
 from storage.clock import new_id, utc_now
 from storage.migrations import device_id
+
+_DEVICE_IDS: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
+
+
+def this_device(db: Database) -> str:
+    """`migrations.device_id`, remembered for the connection (it never changes once set)."""
+    known = _DEVICE_IDS.get(db)
+    if known is None:
+        known = device_id(db)
+        if known != "unknown":
+            _DEVICE_IDS[db] = known
+    return known
 
 
 def stamped(db: Database, row: dict[str, Any], *, row_id: str | None = None) -> dict[str, Any]:
@@ -19,7 +38,7 @@ def stamped(db: Database, row: dict[str, Any], *, row_id: str | None = None) -> 
         **{k: v for k, v in row.items() if k != "id"},
         "created_at": now,
         "updated_at": now,
-        "device_id": device_id(db),
+        "device_id": this_device(db),
     }
 
 
@@ -27,14 +46,14 @@ def insert(db: Database, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """Insert a stamped row and return it."""
     full = stamped(db, row)
     columns = ", ".join(full)
-    marks = ", ".join("?" for _ in full)
+    marks = ", ".join("?" * len(full))
     db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(full.values()))
     return full
 
 
 def update(db: Database, table: str, row_id: str, changes: dict[str, Any]) -> None:
     """Update columns of one row and bump its `updated_at` and device."""
-    values = {**changes, "updated_at": utc_now(), "device_id": device_id(db)}
+    values = {**changes, "updated_at": utc_now(), "device_id": this_device(db)}
     sets = ", ".join(f"{k} = ?" for k in values)
     db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
 
@@ -56,10 +75,18 @@ def merge(db: Database, table: str, row: dict[str, Any]) -> str:
 
 
 def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
-    """The first row of a query as a dict, or None."""
-    for row in db.query(sql, params or []):
-        return row
-    return None
+    """The first row of a SELECT as a dict (column names as `Database.query` gives them)."""
+    cursor = db.execute(sql, params or [])
+    try:
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        keys = [d[0] for d in cursor.description]
+        if len(set(keys)) < len(keys):
+            keys = dedupe_keys(keys)
+        return dict(zip(keys, row, strict=True))
+    finally:
+        cursor.close()
 
 
 def audit(

@@ -75,7 +75,7 @@ def test_terminal_figures_say_why_without_tools(
     figures = [
         screen_figures.ttfs_figure(tiny.path, tiny.title, tmp_path / "t.json"),
         *screen_figures.keylat_figures(tiny.path, tiny.slug, 50, tmp_path / "k.json"),
-        screen_figures.memory_figure(tiny.path, tiny.slug, tiny.title, 50),
+        *screen_figures.memory_figures(tiny.path, tiny.slug, tiny.title, 50),
     ]
     assert all(f.convener is None and f.met is None and "not found" in f.note for f in figures)
     assert "n/a" in render(figures)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group
@@ -14,17 +16,21 @@ from storage.taxonomy import load_taxonomy
 from tui.widgets.result_list import local_time
 
 
-def tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def tally(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Counts from the in-memory attendee rows (no database round trip per check-in)."""
-    inside = [r for r in rows if r.get("checked_in_at")]
-    latest = sorted(inside, key=lambda r: r["checked_in_at"], reverse=True)[:5]
+    expected = 0
+    inside: list[dict[str, Any]] = []
+    for r in rows:
+        expected += r.get("source") != "walk_in"
+        if r.get("checked_in_at"):
+            inside.append(r)
     return {
-        "expected": sum(1 for r in rows if r.get("source") != "walk_in"),
+        "expected": expected,
         "checked_in": len(inside),
         "walk_ins": sum(1 for r in inside if r.get("source") == "walk_in"),
         "by_gender": Counter(r.get("gender") or "unrecorded" for r in inside),
         "by_group": Counter(r.get("stakeholder_group") or "unrecorded" for r in inside),
-        "latest": latest,
+        "latest": heapq.nlargest(5, inside, key=lambda r: r["checked_in_at"]),
     }
 
 

@@ -1,7 +1,8 @@
 """A virtualised list of attendees: only the visible rows are ever rendered.
 
 Rebuilding an OptionList on every keystroke is what makes naive search lists lag; here a
-new result set is just a new Python list, and `render_line` draws the rows on screen.
+new result set is just a new Python list, and `render_line` draws the rows on screen. Styles
+are resolved once per repaint (walking the DOM for each line cost more than drawing it).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import ClassVar
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -52,6 +55,9 @@ class ResultList(Widget, can_focus=False):
         super().__init__(id=id)
         self.entries: list[Entry] = []
         self.top = 0
+        self._styles: dict[bool, tuple[Style, Style, Style]] | None = None
+        self._width = 0
+        self._times: dict[str, str] = {}
 
     def show(self, entries: list[Entry]) -> None:
         """Replace the rows; the cursor goes back to the first match."""
@@ -76,10 +82,36 @@ class ResultList(Widget, can_focus=False):
             self.top = cursor - height + 1
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # styles and width are read again on the first line of a repaint
+        return super().render_lines(crop)
+
+    def line_styles(self, cursor: bool) -> tuple[Style, Style, Style]:
+        """(row, detail, done) styles for a row with or without the cursor on it."""
+        if self._styles is None:
+            self._width = self.size.width
+            base = self.rich_style
+            detail = self.get_component_rich_style("result-list--detail", partial=True)
+            done = self.get_component_rich_style("result-list--done", partial=True)
+            self._styles = {}
+            for on in (False, True):
+                style = base + self.get_component_rich_style("result-list--cursor") if on else base
+                self._styles[on] = (style, style + detail, style + done)
+        return self._styles[cursor]
+
+    def time_of(self, stamp: str) -> str:
+        """`local_time`, remembered: the same rows are drawn again and again while typing."""
+        text = self._times.get(stamp)
+        if text is None:
+            if len(self._times) > 4096:
+                self._times.clear()
+            text = self._times[stamp] = local_time(stamp)
+        return text
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        base = self.line_styles(False)[0]
+        width = self._width
         index = self.top + y
-        base = self.rich_style
         if index >= len(self.entries):
             if index == 0 and y == 0:
                 hint = " No match: ctrl+n adds a walk-in."
@@ -87,16 +119,9 @@ class ResultList(Widget, can_focus=False):
             return Strip.blank(width, base)
         entry = self.entries[index]
         row = entry.row
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("result-list--cursor")
-        detail_style = style + self.get_component_rich_style("result-list--detail", partial=True)
-        done_style = style + self.get_component_rich_style("result-list--done", partial=True)
-        status = (
-            f"✓ checked in at {local_time(row['checked_in_at'])}"
-            if row.get("checked_in_at")
-            else ""
-        )
+        style, detail_style, done_style = self.line_styles(index == self.cursor)
+        stamp = row.get("checked_in_at")
+        status = f"✓ checked in at {self.time_of(stamp)}" if stamp else ""
         marker = "(protected) " if row.get("protected") else ""
         name_width = max(20, width * 2 // 5)
         detail_width = max(0, width - name_width - 25)
@@ -105,4 +130,5 @@ class ResultList(Widget, can_focus=False):
             Segment(set_cell_size(describe(entry), detail_width), detail_style),
             Segment(status.rjust(25), done_style if status else style),
         ]
-        return Strip(segments).adjust_cell_length(width, style)
+        strip = Strip(segments, name_width + detail_width + 25)
+        return strip if strip.cell_length == width else strip.adjust_cell_length(width, style)

@@ -1,0 +1,1 @@
+"""Convener's benchmark suite: `make bench` runs `bench/run.py` and prints one table."""
