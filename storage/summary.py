@@ -17,6 +17,7 @@ from storage.attendees import ATTENDEE_QUERY
 from storage.events import agenda as agenda_rows
 from storage.events import get_event
 from storage.notes import NOTE_QUERY
+from storage.records import EVENT_TEXT
 from storage.redaction import WITHHELD, Scrubber, may_name, owner_label, speaker_label
 from storage.report_text import (
     local_datetime,
@@ -46,19 +47,7 @@ ACTION_STATUS_LABELS = {
     "dropped": "Dropped",
 }
 SOURCE_LABELS = {"expected": "expected", "walk_in": "walk-in"}
-FACT_TEXT = (
-    "title",
-    "theme",
-    "kind",
-    "venue",
-    "city",
-    "district",
-    "province",
-    "country",
-    "host",
-    "rapporteur",
-    "language",
-)
+FACT_TEXT = ("title", *EVENT_TEXT)
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.stakeholder_group AS owner_group,

@@ -16,10 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
-from storage.errors import ConvenerError, ValidationError
 from storage.records import ACTION_STATUSES
 from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, errors_by_field
+from tui.widgets.form import Field, save_or_show
 from tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
 
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
@@ -148,17 +147,9 @@ class ActionItemScreen(ConvenerModal):
                 return update_action_item(db, action_id, fields)
             return add_action_item(db, event_id, fields)
 
-        try:
-            row = await self.convener.db.write(job)
-        except ValidationError as exc:
-            errors = errors_by_field(exc.problems)
-            for field in self.query(Field):
-                field.show_error(errors.get(field.field_name))
-            return
-        except ConvenerError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
-            return
-        self.dismiss(row)
+        row = await save_or_show(self, self.convener.db.write(job))
+        if row is not None:
+            self.dismiss(row)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
-from storage.errors import ConvenerError, ValidationError
+from storage.errors import ValidationError
 from storage.taxonomy import load_taxonomy
 from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, choices, errors_by_field
+from tui.widgets.form import Field, choices, save_or_show
 from tui.widgets.result_list import local_time
 
 if TYPE_CHECKING:
@@ -129,22 +129,15 @@ class AttendeeForm(ConvenerModal):
         from storage.attendees import add_attendee, update_attendee
 
         fields, event_id, person_id = self.values(), self.event_id, self.attendee.get("id")
-        try:
-            if person_id:
-                row = await self.convener.db.write(
-                    lambda db: update_attendee(db, event_id, person_id, fields)
-                )
-            else:
-                row = await self.convener.db.write(lambda db: add_attendee(db, event_id, fields))
-        except ValidationError as exc:
-            errors = errors_by_field(exc.problems)
-            for field in self.query(Field):
-                field.show_error(errors.get(field.field_name))
-            return
-        except ConvenerError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
-            return
-        self.dismiss(row)
+        if person_id:
+            saving = self.convener.db.write(
+                lambda db: update_attendee(db, event_id, person_id, fields)
+            )
+        else:
+            saving = self.convener.db.write(lambda db: add_attendee(db, event_id, fields))
+        row = await save_or_show(self, saving)
+        if row is not None:
+            self.dismiss(row)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

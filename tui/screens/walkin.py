@@ -16,11 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from storage.errors import ConvenerError, ValidationError
 from storage.taxonomy import load_taxonomy
 from storage.text import name_key
 from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, errors_by_field, select
+from tui.widgets.form import Field, save_or_show, select
 from tui.widgets.result_list import local_time
 
 REQUIRED = ("name", "organisation", "stakeholder_group", "gender")
@@ -96,15 +95,11 @@ class WalkInScreen(ConvenerModal):
         from storage.checkins import walk_in
 
         event_id = self.event["id"]
-        try:
-            result = await self.convener.db.write(lambda db: walk_in(db, event_id, fields))
-        except ValidationError as exc:
-            self.show_errors(errors_by_field(exc.problems))
-            return
-        except ConvenerError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
-            return
-        self.dismiss(result.attendee)
+        result = await save_or_show(
+            self, self.convener.db.write(lambda db: walk_in(db, event_id, fields))
+        )
+        if result is not None:
+            self.dismiss(result.attendee)
 
     async def warn_if_duplicate(self, name: str) -> bool:
         """Show probable duplicates once; True means stop and let the user decide."""

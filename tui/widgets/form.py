@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -10,7 +11,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
+from storage.errors import ConvenerError, ValidationError
 from storage.taxonomy import Vocabulary
+
+T = TypeVar("T")
 
 
 class Field(Vertical):
@@ -56,3 +60,19 @@ def errors_by_field(problems: Iterable[str]) -> dict[str, str]:
         where, _, message = problem.partition(": ")
         out.setdefault(where.rsplit(".", 1)[-1], message)
     return out
+
+
+async def save_or_show(form: Widget, write: Awaitable[T]) -> T | None:
+    """Await a save; on failure show each problem beside its Field (or notify) and return None.
+
+    Nothing typed is lost: the form stays open with the values as they were.
+    """
+    try:
+        return await write
+    except ValidationError as exc:
+        errors = errors_by_field(exc.problems)
+        for field in form.query(Field):
+            field.show_error(errors.get(field.field_name))
+    except ConvenerError as exc:
+        form.notify(f"Not saved: {exc}", severity="error", markup=False)
+    return None
