@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.connection import open_raw
+from storage.connection import open_raw, schema_version
 from storage.errors import DatabaseError
 from storage.paths import ensure_private_dir
 
@@ -93,6 +93,10 @@ def restore_from(src: Path, db_path: Path) -> Path:
     if not src.is_file():
         raise DatabaseError(f"{src}: no such backup file")
     verify(src)
+    if not schema_version(src):
+        # An empty file is a valid database with no tables: restoring it would replace
+        # everything with nothing.
+        raise DatabaseError(f"{src} is not a Convener backup (it holds no Convener data)")
     lock = InstanceLock(db_path)
     holder = lock.acquire()
     if holder is not None:

@@ -18,7 +18,6 @@ from storage.errors import DatabaseError, NewerSchemaError, PassphraseError
 from storage.paths import ensure_private_dir
 
 BUSY_TIMEOUT_MS = 5000
-SQLITE_HEADER = b"SQLite format 3\x00"
 PASSPHRASE_ENV = "CONVENER_PASSPHRASE"
 
 # (pragma, value to set, value expected back)
@@ -37,15 +36,6 @@ def _create_private_file(path: Path) -> None:
         os.close(fd)
     elif not path.is_file():
         raise DatabaseError(f"{path}: is not a file")
-    elif _is_sqlite_file(path):
-        # Only a database is tightened: a mistyped --db naming some other file keeps its mode.
-        os.chmod(path, 0o600)
-
-
-def _is_sqlite_file(path: Path) -> bool:
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    return header in (b"", SQLITE_HEADER)
 
 
 def passphrase_from_env() -> str | None:
@@ -96,8 +86,8 @@ def connect(
             if not path.exists():
                 raise DatabaseError(f"{path}: no such database")
         else:
+            refuse_lost_database(path)  # before creating: only a file that was there counts
             _create_private_file(path)
-            refuse_lost_database(path)
         conn = open_raw(path, read_only=read_only, passphrase=passphrase)
         if read_only:
             conn = _readable(conn, path, passphrase)
@@ -107,6 +97,10 @@ def connect(
             probe(conn, path, encrypted=True)
         db = Database(conn)
         _apply_pragmas(db, read_only=read_only)
+        if not read_only:
+            # Tightened only now that it has proved to be a database (plain or encrypted):
+            # a mistyped --db naming some other file keeps its mode.
+            os.chmod(path, 0o600)
         if migrate and not read_only:
             from storage.migrations import migrate as apply_migrations
 
@@ -117,6 +111,11 @@ def connect(
     except BaseException as exc:
         if conn is not None:
             conn.close()
+        if isinstance(exc, sqlite3.DatabaseError) and "readonly" in str(exc):
+            raise DatabaseError(
+                f"{path}: cannot be written (the file or its folder is write-protected); "
+                "open it with --read-only"
+            ) from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise DatabaseError(f"{path}: cannot open the database ({exc})") from exc
         if isinstance(exc, PermissionError):

@@ -85,7 +85,8 @@ def latest_backup(db_path: Path) -> Path | None:
     from storage.backup import default_backup_path
 
     folder = default_backup_path(db_path).parent
-    found = list(folder.glob("*.db")) if folder.is_dir() else []
+    # `convener backup` names its copies `<stem>-<stamp>.db`: only this database's count.
+    found = list(folder.glob(f"{db_path.stem}-*.db")) if folder.is_dir() else []
     found += db_path.parent.glob(f"{db_path.name}.v*.bak")
     found = [p for p in found if p.is_file() and p.stat().st_size > 0]
     return max(found, key=lambda p: p.stat().st_mtime, default=None)

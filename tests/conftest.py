@@ -23,6 +23,58 @@ QUETTA_YAML = FIXTURES / "quetta-dialogue.yaml"
 QUETTA_SLUG = "quetta-dialogue"
 
 
+TEST_PASSPHRASE = "correct horse ✓ it's"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--encrypted",
+        action="store_true",
+        help="run on SQLCipher-encrypted databases (CONVENER_PASSPHRASE set for every test)",
+    )
+
+
+def encrypted(config: pytest.Config) -> bool:
+    return bool(config.getoption("--encrypted"))
+
+
+# Tests that read a plain database file's raw bytes: an encrypted file never holds them in
+# the clear (tests/reliability/test_encryption.py proves that instead).
+PLAIN_BYTES_ONLY = {"test_deleted_names_leave_the_database_file"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With --encrypted, tests' own `sqlite3.connect` calls (another program reading the
+    file) get the key too, as such a program would need it; only byte-level checks differ."""
+    if not encrypted(config):
+        return
+    from storage.cipher import available
+
+    if not available():
+        pytest.exit("--encrypted needs sqlcipher3-binary (wheels: Linux x86_64)", returncode=0)
+    os.environ["CONVENER_PASSPHRASE"] = TEST_PASSPHRASE  # for module and session fixtures
+    import sqlite3
+
+    from storage.cipher import open_encrypted
+
+    plain = sqlite3.connect
+
+    def keyed(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database) == ":memory:" or args:
+            return plain(database, *args, **kwargs)
+        return open_encrypted(str(database), TEST_PASSPHRASE, **kwargs)
+
+    sqlite3.connect = keyed  # type: ignore[assignment]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if encrypted(config):
+        skip = pytest.mark.skip(reason="reads the raw bytes of a plain (unencrypted) file")
+        for item in items:
+            if item.name in PLAIN_BYTES_ONLY:
+                item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point HOME, the XDG folders and CONVENER_DB at a temp dir, so no test touches real data."""
@@ -43,13 +95,27 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return home
 
 
+@pytest.fixture(autouse=True)
+def passphrase(
+    request: pytest.FixtureRequest, private_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> str | None:
+    """With --encrypted, every database a test opens is encrypted with TEST_PASSPHRASE."""
+    if not encrypted(request.config):
+        return None
+    pytest.importorskip("sqlcipher3", reason="--encrypted needs sqlcipher3-binary")
+    monkeypatch.setenv("CONVENER_PASSPHRASE", TEST_PASSPHRASE)
+    return TEST_PASSPHRASE
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "convener.db"
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_template(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Path:
     """A freshly migrated, cleanly closed database, made once and copied for each test.
 
     Migrating costs tens of fsyncs; copying costs none. Tests of migration itself open their
@@ -58,6 +124,8 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "convener.db"
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("CONVENER_PASSPHRASE", raising=False)
+        if encrypted(pytestconfig):
+            mp.setenv("CONVENER_PASSPHRASE", TEST_PASSPHRASE)
         connect(path).close()
     return path
 

@@ -19,7 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from storage.errors import ConvenerError
+from storage.lock import InstanceLock
 from storage.writer import Writer, WriterStatus
+from tui import output_guard
 from tui.db import DatabaseGateway
 from tui.messages import SaveStatusChanged
 from tui.widgets.top_bar import TopBar
@@ -51,6 +53,7 @@ class ConvenerApp(App[int]):
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
+        output_guard.install()
         self.db_path = db_path
         self.start = start
         self.event_ref = event_ref
@@ -177,18 +180,8 @@ def run_app(
     read_only: bool = False,
 ) -> int:
     """Run the TUI with the instance lock held; a second instance opens read-only."""
-    from storage.lock import InstanceLock
-
     lock = InstanceLock(db_path)
-    reason = ""
-    if not read_only:
-        holder = lock.acquire()
-        if holder is not None:
-            read_only = True
-            reason = (
-                f"Another Convener (process {holder}) is using {db_path}; "
-                "this window is read-only. Close the other one to make changes."
-            )
+    read_only, reason = open_mode(db_path, lock, read_only)
     app = create_app(
         db_path,
         start=screen,
@@ -198,6 +191,9 @@ def run_app(
         read_only_reason=reason,
     )
     _install_hangup_handlers(app)
+    # Open the database (integrity check, migrations) while Textual starts the terminal and
+    # builds the first screen: most of that time is SQLite's, outside the GIL.
+    app.writer.start()
     try:
         result = app.run()
     finally:
@@ -206,13 +202,38 @@ def run_app(
     return int(result or 0)
 
 
+def open_mode(db_path: Path, lock: InstanceLock, read_only: bool) -> tuple[bool, str]:
+    """(read-only?, why) for this window, decided before anything is written.
+
+    A write-protected file or folder and a database from a newer Convener are read-only
+    from the start; otherwise the instance lock decides: a second window is read-only.
+    """
+    from storage.connection import read_only_reason
+
+    if read_only:
+        return True, ""
+    reason = read_only_reason(db_path)
+    if reason:
+        return True, reason
+    holder = lock.acquire()
+    if holder is not None:
+        return True, (
+            f"Another Convener (process {holder}) is using {db_path}; "
+            "this window is read-only. Close the other one to make changes."
+        )
+    return False, ""
+
+
 def _install_hangup_handlers(app: ConvenerApp) -> None:
     """SIGHUP/SIGTERM (terminal closed, SSH dropped): flush the draft, then exit cleanly.
 
     Textual installs no handler for these; without one the draft in memory would be lost.
+    A hang-up comes with a SIGCONT, on which Textual would re-enter application mode
+    (a second output thread) while shutting down, and hang: that handler is removed first.
     """
 
     def handle(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
         app.flush_state()
         app.writer.close(timeout=1.5)
         try:

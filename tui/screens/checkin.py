@@ -149,6 +149,9 @@ class CheckinScreen(ConvenerScreen):
         from storage.checkins import check_in
 
         event_id, person_id = self.event["id"], entry.row["id"]
+        # Clear at once: the next arrival's letters must not land in this search while the
+        # write waits (e.g. on a lock held by another program).
+        self.clear_search()
         try:
             result = await self.convener.db.write(lambda db: check_in(db, event_id, person_id))
         except ConvenerError as exc:
@@ -157,7 +160,7 @@ class CheckinScreen(ConvenerScreen):
         self.apply(entry, result.attendee)
         self.last_checked.append(person_id)
         self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
-        self.clear_search()
+        self.refresh_results()
 
     def apply(self, entry: Entry, row: dict[str, Any]) -> None:
         self.index.update(entry, row)

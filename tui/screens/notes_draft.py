@@ -7,6 +7,7 @@ flush still works from a signal handler after the widgets are gone.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from tui.screens.base import ConvenerScreen
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke
+DRAFT_MAX_WAIT = 0.9  # steady typing is still saved at least this often
 FLUSH_TIMEOUT = 1.5
 
 
@@ -35,17 +37,23 @@ class DraftKeeper:
         self.state = state
         self.dirty = False
         self.timer: Timer | None = None
+        self.first_unsaved: float | None = None
 
     @property
     def app(self) -> ConvenerApp:
         return self.owner.convener
 
     def touch(self) -> None:
-        """Something changed: save once typing has paused for DRAFT_DELAY."""
+        """Something changed: save once typing pauses for DRAFT_DELAY, but never let the
+        oldest unsaved keystroke wait longer than DRAFT_MAX_WAIT (a power cut mid-sentence)."""
+        now = time.monotonic()
+        if not self.dirty or self.first_unsaved is None:
+            self.first_unsaved = now
         self.dirty = True
         if self.timer is not None:
             self.timer.stop()
-        self.timer = self.owner.set_timer(DRAFT_DELAY, self.save)
+        wait = min(DRAFT_DELAY, max(0.0, self.first_unsaved + DRAFT_MAX_WAIT - now))
+        self.timer = self.owner.set_timer(wait, self.save)
 
     def cancel(self) -> None:
         """The note is being committed; that write clears the draft itself."""
@@ -58,6 +66,7 @@ class DraftKeeper:
         if not self.dirty or self.app.read_only:
             return
         self.dirty = False
+        self.first_unsaved = None
         fields, event_id = self.state().draft_fields(), self.event_id
         try:
             await self.app.db.write(lambda db: save_draft(db, event_id, fields))
