@@ -10,7 +10,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,7 @@ class _Reader:
     def __init__(self, loaded: LoadedYaml) -> None:
         self.loaded = loaded
         self.problems: list[str] = []
+        self.zone = _event_zone(loaded)
 
     def fail(self, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(f"{self.loaded.where(path)}: {message}")
@@ -197,21 +198,35 @@ def _event_date(db: Database, event_id: str) -> str | None:
 def _stamp(
     value: Any, date: str | None, reader: _Reader, path: tuple[str | int, ...]
 ) -> str | None:
-    """`HH:MM` on the event date (local time), or a full ISO 8601 stamp, as UTC."""
+    """`HH:MM` on the event date, or a full ISO 8601 stamp, as UTC.
+
+    A time without an offset is in the event's zone (the offset of its `started_at`), else
+    in the importing computer's local time.
+    """
     text = clean_line(value)
     if not text:
         return None
     try:
         if len(text) <= 5 and ":" in text and date:
-            moment = datetime.fromisoformat(f"{date}T{text.zfill(5)}").astimezone()
+            moment = datetime.fromisoformat(f"{date}T{text.zfill(5)}")
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.astimezone()
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=reader.zone) if reader.zone else moment.astimezone()
     except ValueError:
         reader.fail(path, f"expected HH:MM or an ISO 8601 time, got {text!r}")
         return None
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _event_zone(loaded: LoadedYaml) -> tzinfo | None:
+    """The UTC offset written on the event's `started_at`, if any."""
+    event = loaded.data.get("event") if isinstance(loaded.data, dict) else None
+    text = clean_line(event.get("started_at")) if isinstance(event, dict) else ""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo if text else None
+    except ValueError:
+        return None
 
 
 def _agenda_rows(reader: _Reader, event_id: str, slug: str) -> list[dict[str, Any]]:

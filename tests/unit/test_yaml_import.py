@@ -664,3 +664,20 @@ def test_person_checked_in_in_the_app_keeps_that_check_in_on_reimport(
         [durrani["id"]],
     ).fetchall()
     assert [row[0] for row in active] == [mine.attendee["checked_in_at"]]
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York", "Asia/Karachi"])
+def test_times_without_offset_are_in_the_event_zone(
+    db: Database, machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`at: "10:18"` means 10:18 in Quetta (the offset of started_at), on any computer."""
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        import_file(db, QUETTA_YAML)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    first = db.execute("SELECT noted_at, elapsed_seconds FROM notes ORDER BY noted_at").fetchone()
+    assert first[0] == "2025-05-14T05:18:00.000Z"  # 10:18 +05:00
+    assert first[1] == 13 * 60  # 13 minutes after the 10:05 start
