@@ -52,7 +52,8 @@ class DraftKeeper:
         self.dirty = True
         if self.timer is not None:
             self.timer.stop()
-        wait = min(DRAFT_DELAY, max(0.0, self.first_unsaved + DRAFT_MAX_WAIT - now))
+        # Textual timers divide by their interval: never ask for a zero-second one.
+        wait = min(DRAFT_DELAY, max(0.05, self.first_unsaved + DRAFT_MAX_WAIT - now))
         self.timer = self.owner.set_timer(wait, self.save)
 
     def cancel(self) -> None:
