@@ -27,11 +27,10 @@ from storage import paths
 from storage.attendees import add_attendee
 from storage.checkins import check_in
 from storage.clock import utc_now
-from storage.connection import checkpoint, connect
+from storage.connection import connect
 from storage.errors import ConvenerError, ValidationError
 from storage.events import get_event
 from storage.export import FORMATS, atomic_write, export_event, file_stem, parse_formats
-from storage.importer import import_file
 from storage.notes import delete_note, list_notes
 from storage.report_csv import neutralise
 
@@ -51,21 +50,6 @@ SECTIONS = [
     "Commitments and action points",
     "Annex: participant list",
 ]
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The sample event imported once, in Quetta's time zone; each test works on a copy."""
-    path = tmp_path_factory.mktemp("template") / "quetta.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "Asia/Karachi")
-        time.tzset()
-        database = connect(path)
-        import_file(database, FIXTURE)
-        checkpoint(database)
-        database.close()
-    time.tzset()
-    yield path
 
 
 @pytest.fixture

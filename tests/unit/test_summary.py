@@ -22,9 +22,8 @@ from sqlite_utils import Database
 from storage.actions import add_action_item
 from storage.attendees import add_attendee
 from storage.checkins import check_in, undo_check_in, walk_in
-from storage.connection import checkpoint, connect
+from storage.connection import connect
 from storage.events import create_event, get_event
-from storage.importer import import_file
 from storage.notes import add_note, delete_note, list_notes
 from storage.redaction import WITHHELD, Scrubber
 from storage.report_markdown import md_escape, render_markdown
@@ -77,21 +76,6 @@ SEED_GROUPS = [
     "Religious leaders",
     "Media",
 ]
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The sample event imported once, in Quetta's time zone; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "quetta.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "Asia/Karachi")
-        time.tzset()
-        database = connect(path)
-        import_file(database, FIXTURE)
-        checkpoint(database)
-        database.close()
-    time.tzset()
-    yield path
 
 
 @pytest.fixture
