@@ -114,16 +114,8 @@ def _front(w: _Writer, summary: Summary) -> None:
                 "b",
             )
         )
-    for label, value in (
-        ("Date", f.date_text),
-        ("Time", f.time_text),
-        ("Venue", f.place_text),
-        ("Organised by", "; ".join(f.organisers)),
-        ("Hosted by", f.host),
-        ("Rapporteur", f.rapporteur),
-    ):
-        if value:
-            w.paragraph((f"{label}: ", "b"), (value, ""))
+    for label, value in summary.facts.labelled():
+        w.paragraph((f"{label}: ", "b"), (value, ""))
     w.heading("Overview", 1)
     w.text(summary.overview)
     w.heading("Objectives", 1)

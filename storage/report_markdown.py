@@ -67,16 +67,7 @@ def _attributed(points: Sequence[Point], *, addressed: bool = False) -> list[str
 
 
 def _facts(summary: Summary) -> list[str]:
-    f = summary.facts
-    facts = (
-        ("Date", f.date_text),
-        ("Time", f.time_text),
-        ("Venue", f.place_text),
-        ("Organised by", "; ".join(f.organisers)),
-        ("Hosted by", f.host),
-        ("Rapporteur", f.rapporteur),
-    )
-    return [f"- **{label}:** {md_escape(value)}" for label, value in facts if value]
+    return [f"- **{label}:** {md_escape(value)}" for label, value in summary.facts.labelled()]
 
 
 def _annex_row(n: int, a: Attendee, contacts: bool) -> list[str]:

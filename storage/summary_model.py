@@ -40,6 +40,18 @@ class EventFacts:
     ended_at: str
     chatham_house: bool
 
+    def labelled(self) -> list[tuple[str, str]]:
+        """The facts block at the top of every report: (label, value), empty ones left out."""
+        facts = (
+            ("Date", self.date_text),
+            ("Time", self.time_text),
+            ("Venue", self.place_text),
+            ("Organised by", "; ".join(self.organisers)),
+            ("Hosted by", self.host),
+            ("Rapporteur", self.rapporteur),
+        )
+        return [(label, value) for label, value in facts if value]
+
 
 @dataclass(frozen=True)
 class AgendaEntry:
