@@ -53,3 +53,8 @@ def read_db(db_path: Path, sql: str, params: list[Any] | None = None) -> list[di
     """What the database holds now (a fresh connection, as another process would see it)."""
     with connect(db_path) as db:
         return list(db.query(sql, params or []))
+
+
+def screen_text(app: ConvenerApp) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.tui.conftest import SIZE, read_db
+from tests.tui.conftest import SIZE, read_db, screen_text
 from tui.app import ConvenerApp
 from tui.screens.checkin import CheckinScreen
 from tui.widgets.live_panel import LivePanel
@@ -21,11 +21,6 @@ def active_checkins(db_path: Path, name: str) -> list[dict[str, object]]:
         AND c.undone_at IS NULL""",
         [PRACTICE, name],
     )
-
-
-def screen_text(app: ConvenerApp) -> str:
-    """What the terminal shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def open_checkin(pilot, app: ConvenerApp) -> CheckinScreen:  # type: ignore[no-untyped-def]

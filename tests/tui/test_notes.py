@@ -13,7 +13,7 @@ import pytest
 from storage.checkins import check_in, walk_in
 from storage.connection import connect
 from storage.events import get_event, update_event
-from tests.tui.conftest import SIZE, read_db
+from tests.tui.conftest import SIZE, read_db, screen_text
 from tui.app import ConvenerApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_prompts import DraftPrompt
@@ -24,10 +24,6 @@ PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"
 PRESENT = ("Raheela Hameed Durrani", "Syed Kausar Abbas", "Ejaz Ahmed", "Gul Bano")
 MARKUP_NAMES = ("[bold]x[/bold]", "Ali [/] Khan")
-
-
-def screen_text(app: ConvenerApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def check_in_people(db_path: Path, slug: str, names: tuple[str, ...] = PRESENT) -> None:

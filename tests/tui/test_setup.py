@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TabbedContent
 
-from tests.tui.conftest import SIZE, read_db
+from tests.tui.conftest import SIZE, read_db, screen_text
 from tui.app import ConvenerApp
 from tui.screens.home import HomeScreen
 from tui.screens.import_file import ImportScreen
@@ -66,10 +66,6 @@ def field_error(app: ConvenerApp, name: str) -> str:
 def table_names(app: ConvenerApp, table_id: str = "#attendees", column: int = 0) -> list[str]:
     table = app.screen.query_one(table_id, DataTable)
     return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
-
-
-def screen_text(app: ConvenerApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def open_setup(pilot: Pilot[Any], slug: str = PRACTICE) -> SetupScreen:

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 from textual.worker import WorkerCancelled
 
-from tests.tui.conftest import SIZE, read_db
+from tests.tui.conftest import SIZE, read_db, screen_text
 from tui.app import ConvenerApp
 from tui.screens.checkin import CheckinScreen
 from tui.screens.help import HelpScreen
@@ -17,10 +17,6 @@ from tui.screens.home import HomeScreen
 from tui.screens.import_file import ImportScreen
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def screen_text(app: ConvenerApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def settle(pilot, app: ConvenerApp) -> None:  # type: ignore[no-untyped-def]

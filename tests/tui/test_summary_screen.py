@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, screen_text
 from tui.app import ConvenerApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.summary import SummaryScreen
@@ -21,10 +21,6 @@ FILES = [
     "quetta-dialogue-summary.md",
     "quetta-dialogue.json",
 ]
-
-
-def screen_text(app: ConvenerApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def open_summary(pilot: Any, app: ConvenerApp) -> SummaryScreen:
