@@ -52,7 +52,6 @@ class CheckinScreen(ConvenerScreen):
     HELP_EXTRA = (
         ("type", "Search names, designations, organisations, phones"),
         ("enter", "Check in the highlighted person"),
-        ("up / down / pgup / pgdn", "Move the highlight"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, id="checkin-down"),
