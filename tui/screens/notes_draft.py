@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke
 DRAFT_MAX_WAIT = 0.9  # steady typing is still saved at least this often
+MIN_WAIT = 0.05
 FLUSH_TIMEOUT = 1.5
 
 
@@ -50,11 +51,13 @@ class DraftKeeper:
         if not self.dirty or self.first_unsaved is None:
             self.first_unsaved = now
         self.dirty = True
+        wait = min(DRAFT_DELAY, self.first_unsaved + DRAFT_MAX_WAIT - now)
         if self.timer is not None:
+            if wait <= MIN_WAIT:
+                return  # a save is due any moment: pushing it back would starve it
             self.timer.stop()
         # Textual timers divide by their interval: never ask for a zero-second one.
-        wait = min(DRAFT_DELAY, max(0.05, self.first_unsaved + DRAFT_MAX_WAIT - now))
-        self.timer = self.owner.set_timer(wait, self.save)
+        self.timer = self.owner.set_timer(max(MIN_WAIT, wait), self.save)
 
     def cancel(self) -> None:
         """The note is being committed; that write clears the draft itself."""
@@ -64,6 +67,7 @@ class DraftKeeper:
         self.dirty = False
 
     async def save(self) -> None:
+        self.timer = None
         if not self.dirty or self.app.read_only:
             return
         self.dirty = False
