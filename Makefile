@@ -3,31 +3,42 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINKED := $(VENV)/.linked
+# The installed package maps convener.storage -> storage/ (and tui/, fixtures/). A strict
+# editable install links each file, so a new file needs linking again: any change below
+# re-links (a few seconds, no network).
+PACKAGE_FILES := $(shell find storage tui fixtures -name '*.py' -o -name '*.tcss' -o -name '*.yaml' -o -name 'py.typed' 2>/dev/null)
+EDITABLE := --config-settings editable_mode=strict
+CODE := storage tui tests bench
 
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77' wheel build
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(EDITABLE)
+	touch $(STAMP) $(LINKED)
 
-run: $(STAMP)
+$(LINKED): $(STAMP) $(PACKAGE_FILES)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(EDITABLE)
+	touch $(LINKED)
+
+run: $(LINKED)
 	$(BIN)/convener
 
-lint: $(STAMP)
-	$(BIN)/ruff check storage tui tests bench
-	$(BIN)/ruff format --check storage tui tests bench
+lint: $(LINKED)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
 
 # The second run is the storage suite again on SQLCipher-encrypted databases (it stops at
 # once, passing, where sqlcipher3 has no wheel).
-test: $(STAMP) lint
+test: $(LINKED) lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --encrypted tests/unit
 
-bench: $(STAMP)
+bench: $(LINKED)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

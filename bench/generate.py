@@ -1,9 +1,10 @@
 """Seeded benchmark data: an event with N attendees and M notes, built through storage.
 
 The attendee list is written as a CSV (UTF-8 with BOM, as Excel saves it) and imported with
-`storage.importer.import_file`, the path a coordinator's list takes; a few people arrive as
-walk-ins, part of the room is checked in, and the notes are added with `add_note`. The same
-seed gives the same people, so figures from different runs compare like with like.
+`convener.storage.imports.dispatch.import_file`, the path a coordinator's list takes; a few
+people arrive as walk-ins, part of the room is checked in, and the notes are added with
+`add_note`. The same seed gives the same people, so figures from different runs compare
+like with like.
 
     .venv/bin/python bench/generate.py --db bench/out/bench.db --attendees 10000 --notes 2000
 """
@@ -22,12 +23,12 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import names
-from storage.checkins import check_in, walk_in
-from storage.connection import connect
-from storage.events import create_event, start_session
-from storage.importer import import_file
-from storage.notes import add_note
-from storage.text import name_key
+from convener.storage.checkins import check_in, walk_in
+from convener.storage.db.connection import connect
+from convener.storage.events import create_event, start_session
+from convener.storage.imports.dispatch import import_file
+from convener.storage.notes import add_note
+from convener.storage.text import name_key
 
 SEED = 6
 SLUG = "bench-dialogue"

@@ -21,9 +21,9 @@ from typing import Any
 
 from bench.generate import SEED, create_bench_event, note_fields
 from bench.report import Figure, mean, unavailable
-from storage.checkins import check_in
-from storage.connection import connect
-from storage.notes import add_note
+from convener.storage.checkins import check_in
+from convener.storage.db.connection import connect
+from convener.storage.notes import add_note
 
 BIN = Path(sys.executable).parent
 
@@ -99,7 +99,7 @@ def _durable(key: str, name: str, mine: list[float], base: list[float]) -> Figur
 
 
 def checkin_figure(db_path: Path, work: Path, count: int = 1000) -> Figure:
-    """Figure 3: `storage.checkins.check_in` on a copy of the benchmark database."""
+    """Figure 3: `convener.storage.checkins.check_in` on a copy of the benchmark database."""
     path = copy_database(db_path, work / "checkin.db")
     db = connect(path)
     floor = RawFloor(work / "floor-checkin.db")
@@ -125,7 +125,7 @@ def checkin_figure(db_path: Path, work: Path, count: int = 1000) -> Figure:
 
 
 def note_figure(db_path: Path, work: Path, count: int = 1000) -> Figure:
-    """Figure 4: `storage.notes.add_note` on a copy of the benchmark database."""
+    """Figure 4: `convener.storage.notes.add_note` on a copy of the benchmark database."""
     path = copy_database(db_path, work / "notes.db")
     db = connect(path)
     floor = RawFloor(work / "floor-note.db")
@@ -152,7 +152,7 @@ def _run(argv: list[str]) -> float:
 
 
 def import_figure(csv_path: Path, work: Path, rows: int, repeats: int = 3) -> Figure:
-    """Figure 5: `convener import FILE --event` (storage.importer) vs `sqlite-utils insert --csv`.
+    """Figure 5: `convener import FILE --event` vs `sqlite-utils insert --csv`.
 
     Both are whole processes, as a coordinator runs them: start, read the file, commit.
     """
@@ -181,9 +181,11 @@ def export_figure(db_path: Path, slug: str, label: str, repeats: int = 3) -> Fig
     """Figure 6: every report format for the event, written to a temp folder (absolute)."""
     name = f"export of all formats ({label})"
     try:
-        from storage.export import FORMATS, export_event
+        from convener.storage.reports.export import FORMATS, export_event
     except ImportError as exc:
-        return unavailable("export", name, "s", 2.0, f"storage.export not available: {exc}", "abs")
+        return unavailable(
+            "export", name, "s", 2.0, f"convener.storage.reports.export not available: {exc}", "abs"
+        )
     times: list[float] = []
     with connect(db_path, read_only=True) as db:
         for _ in range(repeats):

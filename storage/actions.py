@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.errors import NotFoundError, ValidationError
-from storage.records import ACTION_STATUSES, Problems, as_date, as_line
-from storage.rows import audit, insert, one, update
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.records import ACTION_STATUSES, Problems, as_date, as_line
+from convener.storage.rows import audit, insert, one, update
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.organisation AS owner_organisation,

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.errors import NotFoundError, ValidationError
-from storage.records import validate_attendee
-from storage.rows import audit, insert, one, update
-from storage.text import name_key
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.records import validate_attendee
+from convener.storage.rows import audit, insert, one, update
+from convener.storage.text import name_key
 
 ATTENDEE_QUERY = """
 SELECT p.*, r.source, r.id AS registration_id, c.checked_in_at, c.id AS checkin_id

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.attendees import add_attendee, get_attendee
-from storage.clock import utc_now
-from storage.migrations import device_id
-from storage.rows import audit, insert, one
+from convener.storage.attendees import add_attendee, get_attendee
+from convener.storage.clock import utc_now
+from convener.storage.db.migrations import device_id
+from convener.storage.rows import audit, insert, one
 
 
 @dataclass

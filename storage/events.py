@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.clock import utc_now
-from storage.errors import NotFoundError, ValidationError
-from storage.records import validate_event
-from storage.rows import audit, insert, one, update
-from storage.text import clean_line, slugify
+from convener.storage.clock import utc_now
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.records import validate_event
+from convener.storage.rows import audit, insert, one, update
+from convener.storage.text import clean_line, slugify
 
 
 def decode(event: dict[str, Any]) -> dict[str, Any]:

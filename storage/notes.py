@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.clock import parse_utc, utc_now
-from storage.errors import NotFoundError, ValidationError
-from storage.events import get_event
-from storage.records import MAX_BLOCK, Problems, as_line
-from storage.rows import audit, insert, one, update
-from storage.taxonomy import load_taxonomy
-from storage.text import clean_block, clean_line
+from convener.storage.clock import parse_utc, utc_now
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.events import get_event
+from convener.storage.records import MAX_BLOCK, Problems, as_line
+from convener.storage.rows import audit, insert, one, update
+from convener.storage.taxonomy import load_taxonomy
+from convener.storage.text import clean_block, clean_line
 
 MAX_NOTE = 100_000
 NOTE_FIELDS = (

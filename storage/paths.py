@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 
 APP_NAME = "convener"
 DB_ENV = "CONVENER_DB"
+BUNDLED_PACKAGE = "convener.fixtures"
 
 
 def data_dir() -> Path:
@@ -40,3 +43,18 @@ def ensure_private_dir(path: Path) -> None:
     ensure_private_dir(path.parent)
     path.mkdir(mode=0o700)
     os.chmod(path, 0o700)
+
+
+def bundled_file(name: str) -> Path:
+    """A file shipped inside the package (the default taxonomy, the sample event).
+
+    Read through importlib.resources, so an installed wheel finds its own copy wherever
+    pip, pipx or the offline bundle put it, not a path next to the source tree.
+    """
+    return Path(str(files(BUNDLED_PACKAGE).joinpath(name)))
+
+
+def default_backup_path(db_path: Path) -> Path:
+    """`backups/convener-<UTC stamp>.db` next to the database."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
-from storage.taxonomy import Vocabulary, load_taxonomy
-from storage.text import clean_block, clean_line, digits
+from convener.storage.taxonomy import Vocabulary, load_taxonomy
+from convener.storage.text import clean_block, clean_line, digits
 
 MAX_LINE = 300
 MAX_NAME = 200

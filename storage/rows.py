@@ -14,8 +14,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.utils import dedupe_keys
 
-from storage.clock import new_id, utc_now
-from storage.migrations import device_id
+from convener.storage.clock import new_id, utc_now
+from convener.storage.db.migrations import device_id
 
 _DEVICE_IDS: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
 

@@ -1,6 +1,7 @@
 """The adaptable lists (genders, stakeholder groups, note kinds, ...) read from YAML.
 
-An organisation edits `fixtures/taxonomy.yaml` (or points `CONVENER_TAXONOMY` at its own
+The default list is package data (`fixtures/taxonomy.yaml` in the repository). An
+organisation copies it (or points `CONVENER_TAXONOMY` at its own
 file) to change them without touching code; the database stores the codes.
 """
 
@@ -11,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from storage.errors import ValidationError
+from convener.storage.errors import ValidationError
+from convener.storage.paths import bundled_file
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 TAXONOMY_ENV = "CONVENER_TAXONOMY"
 LISTS = ("genders", "stakeholder_groups", "note_kinds", "attributions", "age_bands")
 
@@ -67,13 +68,13 @@ class Taxonomy:
 
 def taxonomy_path() -> Path:
     override = os.environ.get(TAXONOMY_ENV)
-    return Path(override) if override else FIXTURES_DIR / "taxonomy.yaml"
+    return Path(override) if override else bundled_file("taxonomy.yaml")
 
 
 @cache
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and validate the taxonomy file; cached because every screen asks for it."""
-    from storage.yamlsafe import load_yaml_file
+    from convener.storage.yamlsafe import load_yaml_file
 
     path = path or taxonomy_path()
     data = load_yaml_file(path).data

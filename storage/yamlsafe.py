@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from storage.errors import ValidationError
+from convener.storage.errors import ValidationError
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 # libyaml's parser when PyYAML was built with it: same events and marks, ~15x faster, which

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.connection import connect
-from storage.events import get_event
-from storage.importer import import_file
-from storage.taxonomy import load_taxonomy
+from convener.storage.db.connection import connect
+from convener.storage.events import get_event
+from convener.storage.imports.dispatch import import_file
+from convener.storage.taxonomy import load_taxonomy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"
@@ -48,14 +48,14 @@ def pytest_configure(config: pytest.Config) -> None:
     file) get the key too, as such a program would need it; only byte-level checks differ."""
     if not encrypted(config):
         return
-    from storage.cipher import available
+    from convener.storage.db.cipher import available
 
     if not available():
-        pytest.exit("--encrypted needs sqlcipher3-binary (wheels: Linux x86_64)", returncode=0)
+        pytest.exit("--encrypted needs the sqlcipher3 package", returncode=0)
     os.environ["CONVENER_PASSPHRASE"] = TEST_PASSPHRASE  # for module and session fixtures
     import sqlite3
 
-    from storage.cipher import open_encrypted
+    from convener.storage.db.cipher import open_encrypted
 
     plain = sqlite3.connect
 
@@ -102,7 +102,7 @@ def passphrase(
     """With --encrypted, every database a test opens is encrypted with TEST_PASSPHRASE."""
     if not encrypted(request.config):
         return None
-    pytest.importorskip("sqlcipher3", reason="--encrypted needs sqlcipher3-binary")
+    pytest.importorskip("sqlcipher3", reason="--encrypted needs sqlcipher3")
     monkeypatch.setenv("CONVENER_PASSPHRASE", TEST_PASSPHRASE)
     return TEST_PASSPHRASE
 

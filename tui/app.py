@@ -18,13 +18,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from storage.errors import ConvenerError
-from storage.lock import InstanceLock
-from storage.writer import Writer, WriterStatus
-from tui import output_guard
-from tui.db import DatabaseGateway
-from tui.messages import SaveStatusChanged
-from tui.widgets.top_bar import TopBar
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.writer import Writer, WriterStatus
+from convener.storage.errors import ConvenerError
+from convener.tui import output_guard
+from convener.tui.messages import CurrentEventChanged, OpenEventScreen, SaveStatusChanged
+from convener.tui.session import Session
+from convener.tui.widgets.top_bar import TopBar
 
 StartScreen = str | None
 
@@ -61,12 +61,24 @@ class ConvenerApp(App[int]):
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.clock = clock or time.time
-        self.current_event: dict[str, Any] | None = None
         self.save_status: WriterStatus | None = None
         self.failed_writes: list[WriterStatus] = []
         self.writer = Writer(db_path, read_only=read_only, on_status=self._status_from_thread)
-        self.db = DatabaseGateway(self.writer)
-        self.flush_hooks: list[Callable[[], None]] = []
+        self.session = Session(
+            self.writer,
+            read_only=read_only,
+            read_only_reason=read_only_reason,
+            clock=self.clock,
+            on_event_changed=self._event_changed,
+        )
+
+    @property
+    def current_event(self) -> dict[str, Any] | None:
+        """The session's current event (kept for tests and the command palette)."""
+        return self.session.current_event
+
+    def _event_changed(self, event: dict[str, Any] | None) -> None:
+        self.post_message(CurrentEventChanged(event))
 
     def _status_from_thread(self, status: WriterStatus) -> None:
         self.post_message(SaveStatusChanged(status))
@@ -74,7 +86,7 @@ class ConvenerApp(App[int]):
     async def on_mount(self) -> None:
         import asyncio
 
-        from tui.screens.home import HomeScreen
+        from convener.tui.screens.home import HomeScreen
 
         try:
             await asyncio.wrap_future(self.writer.start())
@@ -95,14 +107,14 @@ class ConvenerApp(App[int]):
 
     async def open_requested_event(self) -> None:
         """`convener demo|checkin|notes|setup EVENT` open straight on that screen."""
-        from storage.events import get_event
-        from storage.sample import ensure_sample
+        from convener.storage.events import get_event
+        from convener.storage.imports.sample import ensure_sample
 
         ref = self.event_ref
         try:
             if self.demo:
-                ref = await self.db.write(ensure_sample)
-            event = await self.db.read(lambda db: get_event(db, ref or ""))
+                ref = await self.session.db.write(ensure_sample)
+            event = await self.session.db.read(lambda db: get_event(db, ref or ""))
         except ConvenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -110,10 +122,13 @@ class ConvenerApp(App[int]):
 
     async def open_event(self, event: dict[str, Any], where: str) -> None:
         """Make `event` current and show one of its screens."""
-        from tui.screens import screen_for
+        from convener.tui.screens import screen_for
 
-        self.current_event = event
+        self.session.current_event = event
         await self.push_screen(screen_for(where, event))
+
+    async def on_open_event_screen(self, message: OpenEventScreen) -> None:
+        await self.open_event(message.event, message.where)
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         # Stamp with the app's clock so a frozen clock (tests) freezes the indicator too.
@@ -126,8 +141,12 @@ class ConvenerApp(App[int]):
         for bar in self.screen.query(TopBar):
             bar.show_status(self.save_status, self.read_only)
 
+    def on_current_event_changed(self, message: CurrentEventChanged) -> None:
+        for bar in self.screen.query(TopBar):
+            bar.refresh_state()
+
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from convener.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -147,7 +166,7 @@ class ConvenerApp(App[int]):
 
     def flush_state(self) -> None:
         """Save what is only in memory (the note draft) before the process goes away."""
-        for hook in list(self.flush_hooks):
+        for hook in list(self.session.flush_hooks):
             with contextlib.suppress(Exception):
                 hook()
 
@@ -208,7 +227,7 @@ def open_mode(db_path: Path, lock: InstanceLock, read_only: bool) -> tuple[bool,
     A write-protected file or folder and a database from a newer Convener are read-only
     from the start; otherwise the instance lock decides: a second window is read-only.
     """
-    from storage.connection import read_only_reason
+    from convener.storage.db.connection import read_only_reason
 
     if read_only:
         return True, ""

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from storage.errors import ConvenerError
+from convener.storage.errors import ConvenerError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from storage.paths import default_db_path
+    from convener.storage.paths import default_db_path
 
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
-    from tui.app import run_app
+    from convener.tui.app import run_app
 
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
     return run_app(
@@ -91,8 +91,8 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.connection import connect
-    from storage.importer import import_file
+    from convener.storage.db.connection import connect
+    from convener.storage.imports.dispatch import import_file
 
     with connect(db_path) as db:
         report = import_file(db, args.file, args.event)
@@ -102,8 +102,8 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.connection import connect
-    from storage.events import list_events
+    from convener.storage.db.connection import connect
+    from convener.storage.events import list_events
 
     with connect(db_path, read_only=args.read_only) as db:
         events = list_events(db)
@@ -120,8 +120,8 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.connection import connect
-    from storage.export import export_event, parse_formats
+    from convener.storage.db.connection import connect
+    from convener.storage.reports.export import export_event, parse_formats
 
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:
@@ -132,8 +132,9 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.backup import backup_to, default_backup_path
-    from storage.connection import connect
+    from convener.storage.db.backup import backup_to
+    from convener.storage.db.connection import connect
+    from convener.storage.paths import default_backup_path
 
     with connect(db_path, read_only=True) as db:
         dest = backup_to(db, args.dest or default_backup_path(db_path))
@@ -142,7 +143,7 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from storage.backup import restore_from
+    from convener.storage.db.backup import restore_from
 
     kept = restore_from(args.src, db_path)
     print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")

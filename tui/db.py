@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from storage.writer import Writer
+from convener.storage.db.writer import Writer
 
 T = TypeVar("T")
 

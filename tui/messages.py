@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
-from storage.writer import WriterStatus
+from convener.storage.db.writer import WriterStatus
 
 
 class SaveStatusChanged(Message):
@@ -17,3 +19,20 @@ class SaveStatusChanged(Message):
 
 class EventsChanged(Message):
     """Something changed the list of events (import, create, delete)."""
+
+
+class CurrentEventChanged(Message):
+    """The session's current event changed (opened, saved, or back to the home screen)."""
+
+    def __init__(self, event: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.event = event
+
+
+class OpenEventScreen(Message):
+    """A screen asks the app to open one of an event's screens ('checkin', 'notes', ...)."""
+
+    def __init__(self, event: dict[str, Any], where: str) -> None:
+        super().__init__()
+        self.event = event
+        self.where = where

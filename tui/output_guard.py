@@ -1,6 +1,6 @@
 """The last guard between data and the terminal: no control character is ever drawn.
 
-Text is cleaned when it enters the database (storage.text), but a database written by an
+Text is cleaned when it enters the database (convener.storage.text), but a database written by an
 older version, another tool or a hand edit could still hold `ESC ] 0 ;` (set the window
 title), `ESC ] 52` (write the clipboard), `ESC [ 2 J` or C1 controls. Textual writes the
 text of every segment to the terminal as it is, so this module makes `Strip.render` drop

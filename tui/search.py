@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.text import digits, fold
+from convener.storage.text import digits, fold
 
 
 @dataclass(slots=True)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from storage.connection import connect
-from storage.events import get_event
-from storage.sample import load_sample, practice_slug
+from convener.storage.db.connection import connect
+from convener.storage.events import get_event
+from convener.storage.imports.sample import load_sample, practice_slug
 
 FROZEN = 1_747_200_000.0  # 2025-05-14 05:20 UTC
 SIZE = (120, 36)

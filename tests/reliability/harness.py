@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CONVENER = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+CONVENER = [sys.executable, "-c", "import sys; from convener.tui.cli import main; sys.exit(main())"]
 ALT_SCREEN_ON = b"\x1b[?1049h"
 ALT_SCREEN_OFF = b"\x1b[?1049l"
 _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")

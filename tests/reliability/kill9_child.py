@@ -28,10 +28,10 @@ import threading
 import time
 from pathlib import Path
 
-from storage.attendees import list_attendees
-from storage.checkins import check_in, undo_check_in
-from storage.notes import add_note, save_draft
-from storage.writer import Writer
+from convener.storage.attendees import list_attendees
+from convener.storage.checkins import check_in, undo_check_in
+from convener.storage.db.writer import Writer
+from convener.storage.notes import add_note, save_draft
 
 CHAR_SECONDS = 0.004  # a fast typist: 250 characters a second
 DRAFT_EVERY = 0.2

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.backup import default_backup_path
+from convener.storage.paths import default_backup_path
 from tests.reliability.harness import REPO_ROOT, child_env, integrity, raw_rows
 
-CLI = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+CLI = [sys.executable, "-c", "import sys; from convener.tui.cli import main; sys.exit(main())"]
 
 # Commits rows (they stay in the WAL: no checkpoint), then dies as in a power cut.
 WRITE_AND_DIE = """
 import os, signal, sys
-from storage.connection import connect
+from convener.storage.db.connection import connect
 db = connect(sys.argv[1])
 db.execute("PRAGMA wal_autocheckpoint = 0")
 with db.atomic():
@@ -116,7 +116,7 @@ def test_restore_refuses_while_convener_holds_the_database(sample_db: Path, tmp_
         [
             sys.executable,
             "-c",
-            "import sys, pathlib; from storage.lock import InstanceLock; "
+            "import sys, pathlib; from convener.storage.db.lock import InstanceLock; "
             "l = InstanceLock(pathlib.Path(sys.argv[1])); assert l.acquire() is None; "
             "print('HELD', flush=True); sys.stdin.readline()",
             str(sample_db),

@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.attendees import add_attendee, list_attendees
-from storage.connection import connect
-from storage.errors import ValidationError
-from storage.events import get_event
-from storage.importer import import_file
-from storage.notes import MAX_NOTE, add_note, get_draft, save_draft
-from storage.records import MAX_NAME
-from storage.rows import insert
-from storage.spreadsheet import MAX_SHEET_BYTES, MAX_SHEET_ROWS
-from storage.yamlsafe import MAX_YAML_BYTES
+from convener.storage.attendees import add_attendee, list_attendees
+from convener.storage.db.connection import connect
+from convener.storage.errors import ValidationError
+from convener.storage.events import get_event
+from convener.storage.imports.attendee_sheet import MAX_SHEET_BYTES, MAX_SHEET_ROWS
+from convener.storage.imports.dispatch import import_file
+from convener.storage.notes import MAX_NOTE, add_note, get_draft, save_draft
+from convener.storage.records import MAX_NAME
+from convener.storage.rows import insert
+from convener.storage.yamlsafe import MAX_YAML_BYTES
 from tests.reliability.harness import PtyApp, child_env, plain
 
 EVENT_YAML = """convener: 1
@@ -120,7 +120,7 @@ def test_yaml_that_is_not_text_is_refused(db: Database, tmp_path: Path) -> None:
 
 @pytest.fixture
 def event(db: Database) -> dict[str, Any]:
-    from storage.events import create_event
+    from convener.storage.events import create_event
 
     return create_event(db, {"title": "Door list", "date": "2025-05-14"})
 
@@ -307,7 +307,7 @@ def test_no_escape_sequence_from_data_reaches_the_terminal(
 
 
 def test_output_guard_strips_controls_but_keeps_text() -> None:
-    from tui.output_guard import safe
+    from convener.tui.output_guard import safe
 
     assert safe("Zed\x1b]0;t\x07 \x9b\u202eok") == "Zed]0;t ok"
     assert safe("آمنہ بی بی") == "آمنہ بی بی"

@@ -19,19 +19,19 @@ import pytest
 from textual.events import Key
 from textual.widgets import Input
 
-from storage.checkins import check_in
-from storage.errors import DatabaseError, ReadOnlyError
-from storage.lock import InstanceLock
-from storage.writer import Writer, WriterStatus
+from convener.storage.checkins import check_in
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.writer import Writer, WriterStatus
+from convener.storage.errors import DatabaseError, ReadOnlyError
+from convener.tui.app import ConvenerApp, create_app, open_mode
+from convener.tui.screens.checkin import CheckinScreen
+from convener.tui.widgets.top_bar import TopBar
 from tests.reliability.conftest import FROZEN, SIZE
 from tests.reliability.harness import REPO_ROOT, PtyApp, child_env, plain, raw_rows
-from tui.app import ConvenerApp, create_app, open_mode
-from tui.screens.checkin import CheckinScreen
-from tui.widgets.top_bar import TopBar
 
 HOLD_LOCK = """
 import sys
-from storage.lock import InstanceLock
+from convener.storage.db.lock import InstanceLock
 lock = InstanceLock(__import__("pathlib").Path(sys.argv[1]))
 assert lock.acquire() is None
 print("HELD", flush=True)

@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from storage.backup import backup_to, default_backup_path
-from storage.connection import connect
-from storage.errors import CorruptDatabaseError
-from storage.events import list_events
+from convener.storage.db.backup import backup_to
+from convener.storage.db.connection import connect
+from convener.storage.errors import CorruptDatabaseError
+from convener.storage.events import list_events
+from convener.storage.paths import default_backup_path
 from tests.reliability.harness import (
     ALT_SCREEN_OFF,
     REPO_ROOT,
@@ -158,7 +159,12 @@ def test_empty_file_without_backups_is_a_new_database(tmp_path: Path) -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from convener.tui.cli import main; sys.exit(main())",
+            *args,
+        ],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -24,16 +24,16 @@ from typing import Any
 
 import pytest
 
-from storage.connection import checkpoint, connect, read_only_reason
-from storage.errors import DatabaseError, ReadOnlyError
-from storage.events import list_events
-from storage.lock import InstanceLock
-from storage.notes import add_note
-from storage.sample import load_sample
-from storage.writer import Writer, WriterStatus
+from convener.storage.db.connection import checkpoint, connect, read_only_reason
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.writer import Writer, WriterStatus
+from convener.storage.errors import DatabaseError, ReadOnlyError
+from convener.storage.events import list_events
+from convener.storage.imports.sample import load_sample
+from convener.storage.notes import add_note
+from convener.tui.app import create_app, open_mode
 from tests.reliability.conftest import FROZEN, SIZE
 from tests.reliability.harness import integrity, raw_rows
-from tui.app import create_app, open_mode
 
 BIG_NOTE = "The district needs a shelter for women and children. " * 1500  # ~80 KB
 NOBODY = 65534
@@ -133,7 +133,7 @@ def test_disk_full_while_saving_a_note(full_disk_db: tuple[str, Path]) -> None:
 
 
 async def test_disk_full_keeps_the_note_in_the_editor(sample_db: Path, quetta_tz: None) -> None:
-    from tui.screens.notes import NotesScreen
+    from convener.tui.screens.notes import NotesScreen
 
     app = create_app(sample_db, start="notes", event_ref="quetta-dialogue", clock=lambda: FROZEN)
     async with app.run_test(size=SIZE) as pilot:

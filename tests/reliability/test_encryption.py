@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from storage import cipher
-from storage.backup import backup_to, restore_from, verify
-from storage.connection import PASSPHRASE_ENV, connect
-from storage.errors import CorruptDatabaseError, DatabaseError, PassphraseError
-from storage.events import get_event, list_events
-from storage.notes import get_draft, save_draft
-from storage.sample import load_sample
-from storage.writer import Writer, WriterStatus, is_locked
+from convener.storage.db import cipher
+from convener.storage.db.backup import backup_to, restore_from, verify
+from convener.storage.db.connection import connect
+from convener.storage.db.raw import PASSPHRASE_ENV
+from convener.storage.db.writer import Writer, WriterStatus, is_locked
+from convener.storage.errors import CorruptDatabaseError, DatabaseError, PassphraseError
+from convener.storage.events import get_event, list_events
+from convener.storage.imports.sample import load_sample
+from convener.storage.notes import get_draft, save_draft
 from tests.reliability.harness import REPO_ROOT, PtyApp, child_env
 
 pytestmark = pytest.mark.skipif(not cipher.available(), reason="sqlcipher3 is not installed")
@@ -138,7 +139,7 @@ def test_sqlcipher_errors_arrive_as_standard_sqlite3_classes(encrypted_db: Path)
 
 HOLD = """
 import sys
-from storage.cipher import open_encrypted
+from convener.storage.db.cipher import open_encrypted
 conn = open_encrypted(sys.argv[1], sys.argv[2], isolation_level=None)
 conn.execute("BEGIN EXCLUSIVE")
 print("LOCKED", flush=True)
@@ -179,7 +180,12 @@ def test_a_lock_on_an_encrypted_database_is_waited_out(encrypted_db: Path) -> No
 
 def cli(*args: str, passphrase: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from convener.tui.cli import main; sys.exit(main())",
+            *args,
+        ],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -21,17 +21,18 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.actions import add_action_item
-from storage.attendees import add_attendee, remove_attendee
-from storage.backup import backup_before_migration, backup_to, default_backup_path
-from storage.checkins import check_in
-from storage.connection import checkpoint, connect
-from storage.events import delete_event, get_event
-from storage.export import FORMATS, export_event
-from storage.integrity import copy_aside
-from storage.lock import InstanceLock
-from storage.notes import add_note
-from storage.sample import load_sample
+from convener.storage.actions import add_action_item
+from convener.storage.attendees import add_attendee, remove_attendee
+from convener.storage.checkins import check_in
+from convener.storage.db.backup import backup_before_migration, backup_to
+from convener.storage.db.connection import checkpoint, connect
+from convener.storage.db.integrity import copy_aside
+from convener.storage.db.lock import InstanceLock
+from convener.storage.events import delete_event, get_event
+from convener.storage.imports.sample import load_sample
+from convener.storage.notes import add_note
+from convener.storage.paths import default_backup_path
+from convener.storage.reports.export import FORMATS, export_event
 
 
 def mode(path: Path) -> int:

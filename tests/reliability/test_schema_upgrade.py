@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from storage import migrations
-from storage.connection import connect, read_only_reason
-from storage.errors import DatabaseError, NewerSchemaError
-from storage.lock import InstanceLock
-from storage.migrations import LATEST, MIGRATIONS, current_version, migrate
+from convener.storage.db import migrations
+from convener.storage.db.connection import connect, read_only_reason
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.migrations import LATEST, MIGRATIONS, current_version, migrate
+from convener.storage.errors import DatabaseError, NewerSchemaError
+from convener.tui.app import create_app, open_mode
 from tests.reliability.conftest import FROZEN, SIZE
 from tests.reliability.harness import REPO_ROOT, child_env, raw_rows
-from tui.app import create_app, open_mode
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SCHEMA_DBS = sorted(FIXTURES.glob("schema-v*.db"))
@@ -191,7 +191,12 @@ async def test_newer_database_app_shows_why_and_lists_events(newer_db: Path) -> 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from convener.tui.cli import main; sys.exit(main())",
+            *args,
+        ],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from storage.connection import connect
-from storage.sample import load_sample
-from tui.app import ConvenerApp, create_app
+from convener.storage.db.connection import connect
+from convener.storage.imports.sample import load_sample
+from convener.tui.app import ConvenerApp, create_app
 
 FROZEN = 1_747_200_000.0  # 2025-05-14 05:20 UTC, 10:20 in Quetta
 SIZE = (120, 36)

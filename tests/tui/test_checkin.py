@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from convener.tui.app import ConvenerApp
+from convener.tui.screens.checkin import CheckinScreen
+from convener.tui.widgets.live_panel import LivePanel
 from tests.tui.conftest import SIZE, read_db, screen_text
-from tui.app import ConvenerApp
-from tui.screens.checkin import CheckinScreen
-from tui.widgets.live_panel import LivePanel
 
 PRACTICE = "quetta-dialogue-practice"
 
@@ -187,9 +187,9 @@ MARKUP_NAMES = ["[bold]x[/bold]", "Ali [/] Khan", "[@click=app.quit]x[/]"]
 async def test_markup_looking_names_are_literal(
     make_app: Callable[..., ConvenerApp], sample_db: Path
 ) -> None:
-    from storage.attendees import add_attendee
-    from storage.connection import connect
-    from storage.events import get_event
+    from convener.storage.attendees import add_attendee
+    from convener.storage.db.connection import connect
+    from convener.storage.events import get_event
 
     with connect(sample_db) as db:
         event = get_event(db, PRACTICE)

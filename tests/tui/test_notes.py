@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from storage.checkins import check_in, walk_in
-from storage.connection import connect
-from storage.events import get_event, update_event
+from convener.storage.checkins import check_in, walk_in
+from convener.storage.db.connection import connect
+from convener.storage.events import get_event, update_event
+from convener.tui.app import ConvenerApp
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.note_prompts import DraftPrompt
+from convener.tui.screens.notes import NotesScreen
+from convener.tui.screens.summary import SummaryScreen
 from tests.tui.conftest import SIZE, read_db, screen_text
-from tui.app import ConvenerApp
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.note_prompts import DraftPrompt
-from tui.screens.notes import NotesScreen
-from tui.screens.summary import SummaryScreen
 
 PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"
@@ -231,7 +231,7 @@ async def test_draft_survives_a_crash(
 
 async def test_discarding_a_draft(make_app: Callable[..., ConvenerApp], sample_db: Path) -> None:
     with connect(sample_db) as db:
-        from storage.notes import save_draft
+        from convener.storage.notes import save_draft
 
         save_draft(db, get_event(db, FULL)["id"], {"text": "old words", "kind": "quote"})
     app = make_app(start="notes", event_ref=FULL)
@@ -250,14 +250,14 @@ async def test_flush_hook_saves_what_was_just_typed(
     app = make_app(start="notes", event_ref=FULL)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_notes(pilot, app)
-        assert screen.draft.flush in app.flush_hooks
+        assert screen.draft.flush in app.session.flush_hooks
         await pilot.press(*"kaus", "enter", *"typed just before the terminal closed")
         app.flush_state()  # what the SIGHUP handler does, with no pause for the debounce
         drafts = read_db(sample_db, "SELECT * FROM drafts")
         assert [d["text"] for d in drafts] == ["typed just before the terminal closed"]
         await pilot.press("escape")  # leaving the screen removes the hook
         await settle(pilot)
-        assert screen.draft.flush not in app.flush_hooks
+        assert screen.draft.flush not in app.session.flush_hooks
 
 
 async def test_chatham_house_default_and_off_record(
@@ -358,7 +358,7 @@ async def test_reached_from_check_in_with_ctrl_t(
 
 
 def test_picker_puts_descriptions_and_names_in_the_right_order() -> None:
-    from tui.widgets.speaker_picker import PROTECTED, SpeakerChooser
+    from convener.tui.widgets.speaker_picker import PROTECTED, SpeakerChooser
 
     def person(pid: str, name: str, designation: str, **more: Any) -> dict[str, Any]:
         return {

@@ -12,14 +12,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TabbedContent
 
+from convener.tui.app import ConvenerApp
+from convener.tui.screens.home import HomeScreen
+from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.setup import SetupScreen, savable
+from convener.tui.screens.setup_agenda import format_item, parse_item
+from convener.tui.screens.setup_attendee import AttendeeForm
+from convener.tui.widgets.form import Field
 from tests.tui.conftest import SIZE, read_db, screen_text
-from tui.app import ConvenerApp
-from tui.screens.home import HomeScreen
-from tui.screens.import_file import ImportScreen
-from tui.screens.setup import SetupScreen, savable
-from tui.screens.setup_agenda import format_item, parse_item
-from tui.screens.setup_attendee import AttendeeForm
-from tui.widgets.form import Field
 
 PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"

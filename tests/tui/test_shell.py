@@ -9,12 +9,12 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 from textual.worker import WorkerCancelled
 
+from convener.tui.app import ConvenerApp
+from convener.tui.screens.checkin import CheckinScreen
+from convener.tui.screens.help import HelpScreen
+from convener.tui.screens.home import HomeScreen
+from convener.tui.screens.import_file import ImportScreen
 from tests.tui.conftest import SIZE, read_db, screen_text
-from tui.app import ConvenerApp
-from tui.screens.checkin import CheckinScreen
-from tui.screens.help import HelpScreen
-from tui.screens.home import HomeScreen
-from tui.screens.import_file import ImportScreen
 
 REPO = Path(__file__).resolve().parents[2]
 

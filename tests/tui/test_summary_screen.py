@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from convener.tui.app import ConvenerApp
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.summary import SummaryScreen
 from tests.tui.conftest import SIZE, screen_text
-from tui.app import ConvenerApp
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.summary import SummaryScreen
 
 FULL = "quetta-dialogue"
 FILES = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.connection import checkpoint, connect
-from storage.importer import import_file
+from convener.storage.db.connection import checkpoint, connect
+from convener.storage.imports.dispatch import import_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "quetta-dialogue.yaml"
 

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.attendees import add_attendee
-from storage.backup import backup_to, database_path, default_backup_path, restore_from, verify
-from storage.connection import connect
-from storage.errors import DatabaseError
-from storage.lock import InstanceLock
+from convener.storage.attendees import add_attendee
+from convener.storage.db.backup import backup_to, database_path, restore_from, verify
+from convener.storage.db.connection import connect
+from convener.storage.db.lock import InstanceLock
+from convener.storage.errors import DatabaseError
+from convener.storage.paths import default_backup_path
 
 
 def names(path: Path) -> set[str]:
@@ -191,7 +192,7 @@ def test_release_twice_is_harmless(db_path: Path) -> None:
 HOLDER = """
 import sys
 from pathlib import Path
-from storage.lock import InstanceLock
+from convener.storage.db.lock import InstanceLock
 lock = InstanceLock(Path(sys.argv[1]))
 print(lock.acquire(), flush=True)
 sys.stdin.read()

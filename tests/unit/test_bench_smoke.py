@@ -37,9 +37,9 @@ def test_generated_people_are_realistic_and_seeded() -> None:
 
 
 def test_database_holds_the_event(tiny: generate.BenchEvent) -> None:
-    from storage.attendees import list_attendees
-    from storage.connection import connect
-    from storage.notes import list_notes
+    from convener.storage.attendees import list_attendees
+    from convener.storage.db.connection import connect
+    from convener.storage.notes import list_notes
 
     with connect(tiny.path, read_only=True) as db:
         people = list_attendees(db, tiny.event_id)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from storage.attendees import add_attendee
-from storage.connection import connect
-from storage.events import get_event
-from storage.lock import InstanceLock
-from storage.migrations import LATEST
-from tui.cli import main
+from convener.storage.attendees import add_attendee
+from convener.storage.db.connection import connect
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.migrations import LATEST
+from convener.storage.events import get_event
+from convener.tui.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUETTA_YAML = REPO_ROOT / "fixtures" / "quetta-dialogue.yaml"
@@ -159,7 +159,7 @@ def test_import_into_unknown_event(
 
 
 def test_import_slug_clash_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from storage.events import create_event
+    from convener.storage.events import create_event
 
     db_path = tmp_path / "c.db"
     with connect(db_path) as db:
@@ -338,7 +338,7 @@ def test_error_through_a_real_process_has_no_traceback(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; from tui.cli import main; sys.exit(main())",
+            "import sys; from convener.tui.cli import main; sys.exit(main())",
             "--db",
             str(tmp_path / "c.db"),
             "import",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from storage.connection import BUSY_TIMEOUT_MS, checkpoint, connect
-from storage.errors import DatabaseError
+from convener.storage.db.connection import BUSY_TIMEOUT_MS, checkpoint, connect
+from convener.storage.errors import DatabaseError
 
 
 def mode(path: Path) -> int:

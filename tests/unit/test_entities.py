@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.actions import add_action_item, list_action_items, update_action_item
-from storage.attendees import (
+from convener.storage.actions import add_action_item, list_action_items, update_action_item
+from convener.storage.attendees import (
     add_attendee,
     get_attendee,
     list_attendees,
@@ -23,10 +23,11 @@ from storage.attendees import (
     remove_attendee,
     update_attendee,
 )
-from storage.checkins import check_in, counts, last_check_in, undo_check_in, walk_in
-from storage.clock import parse_utc, utc_now
-from storage.errors import NotFoundError, ValidationError
-from storage.events import (
+from convener.storage.checkins import check_in, counts, last_check_in, undo_check_in, walk_in
+from convener.storage.clock import parse_utc, utc_now
+from convener.storage.db.migrations import device_id
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.events import (
     agenda,
     create_event,
     delete_event,
@@ -37,8 +38,7 @@ from storage.events import (
     start_session,
     update_event,
 )
-from storage.migrations import device_id
-from storage.notes import (
+from convener.storage.notes import (
     add_note,
     delete_note,
     discard_draft,
@@ -49,7 +49,7 @@ from storage.notes import (
     note_history,
     save_draft,
 )
-from storage.rows import insert
+from convener.storage.rows import insert
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 URDU_NAME = "آمنہ بی بی"

@@ -23,16 +23,22 @@ import docx
 import pytest
 from sqlite_utils import Database
 
-from storage import paths
-from storage.attendees import add_attendee
-from storage.checkins import check_in
-from storage.clock import utc_now
-from storage.connection import connect
-from storage.errors import ConvenerError, ValidationError
-from storage.events import get_event
-from storage.export import FORMATS, atomic_write, export_event, file_stem, parse_formats
-from storage.notes import delete_note, list_notes
-from storage.report_csv import neutralise
+from convener.storage import paths
+from convener.storage.attendees import add_attendee
+from convener.storage.checkins import check_in
+from convener.storage.clock import utc_now
+from convener.storage.db.connection import connect
+from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.events import get_event
+from convener.storage.notes import delete_note, list_notes
+from convener.storage.reports.attendance_csv import neutralise
+from convener.storage.reports.export import (
+    FORMATS,
+    atomic_write,
+    export_event,
+    file_stem,
+    parse_formats,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "fixtures" / "quetta-dialogue.yaml"

@@ -12,16 +12,23 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STORAGE = REPO_ROOT / "storage"
 MODULES = sorted(STORAGE.rglob("*.py"))
-FORBIDDEN = ("textual", "tui")
+FORBIDDEN = ("textual", "convener.tui")
+
+
+def root(name: str) -> str:
+    """`textual` for `textual.app`; `convener.tui` for `convener.tui.cli` (one namespace)."""
+    parts = name.split(".")
+    return ".".join(parts[:2]) if parts[0] == "convener" else parts[0]
+
 
 
 def imported_roots(tree: ast.AST) -> set[str]:
     roots: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
+            roots.update(root(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
+            roots.add(root(node.module))
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name | ast.Attribute)
@@ -31,13 +38,13 @@ def imported_roots(tree: ast.AST) -> set[str]:
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
         ):
-            roots.add(node.args[0].value.split(".")[0])
+            roots.add(root(node.args[0].value))
     return roots
 
 
 def test_storage_modules_were_found() -> None:
     names = {m.name for m in MODULES}
-    assert {"connection.py", "migrations.py", "writer.py", "event_import.py"} <= names
+    assert {"connection.py", "migrations.py", "writer.py", "event_file.py"} <= names
     assert len(MODULES) >= 15
 
 
@@ -46,7 +53,7 @@ def test_storage_modules_were_found() -> None:
     [
         "import textual.app",
         "import os, textual",
-        "from tui.cli import main",
+        "from convener.tui.cli import main",
         "def f():\n    from textual.widgets import Label",
         "importlib.import_module('textual.app')",
         "__import__('textual')",
@@ -72,12 +79,16 @@ def test_storage_modules_say_what_they_are_for(module: Path) -> None:
 
 def test_importing_all_of_storage_loads_no_ui_package() -> None:
     # Catches indirect imports too (through a third-party package or a lazy import at load).
-    names = [f"storage.{m.stem}" for m in MODULES if m.stem != "__init__"]
+    names = [
+        "convener." + ".".join(m.relative_to(REPO_ROOT).with_suffix("").parts)
+        for m in MODULES
+        if m.stem != "__init__"
+    ]
     code = (
         "import importlib, sys\n"
         f"for name in {names!r}:\n"
         "    importlib.import_module(name)\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({FORBIDDEN!r})))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60

@@ -10,10 +10,17 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from storage import migrations
-from storage.connection import connect
-from storage.errors import DatabaseError
-from storage.migrations import LATEST, MIGRATIONS, Migration, current_version, device_id, migrate
+from convener.storage.db import migrations
+from convener.storage.db.connection import connect
+from convener.storage.db.migrations import (
+    LATEST,
+    MIGRATIONS,
+    Migration,
+    current_version,
+    device_id,
+    migrate,
+)
+from convener.storage.errors import DatabaseError
 
 EXPECTED_TABLES = {
     "settings",

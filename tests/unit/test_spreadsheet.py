@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from storage.errors import ValidationError
-from storage.spreadsheet import (
+from convener.storage.errors import ValidationError
+from convener.storage.imports.attendee_sheet import (
     MAX_SHEET_ROWS,
     guess_column,
     load_attendee_sheet,
@@ -303,7 +303,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("storage.spreadsheet.MAX_SHEET_ROWS", 3)
+    monkeypatch.setattr("convener.storage.imports.attendee_sheet.MAX_SHEET_ROWS", 3)
     path = write(tmp_path, "Name\n" + "".join(f"P{i}\n" for i in range(4)))
     with pytest.raises(ValidationError) as caught:
         read_sheet(path)
@@ -312,7 +312,7 @@ def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("storage.spreadsheet.MAX_SHEET_BYTES", 10)
+    monkeypatch.setattr("convener.storage.imports.attendee_sheet.MAX_SHEET_BYTES", 10)
     path = write(tmp_path, "Name\nSomeone with a long name\n")
     with pytest.raises(ValidationError) as caught:
         read_sheet(path)

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.actions import add_action_item
-from storage.attendees import add_attendee
-from storage.checkins import check_in, undo_check_in, walk_in
-from storage.connection import connect
-from storage.events import create_event, get_event
-from storage.notes import add_note, delete_note, list_notes
-from storage.redaction import WITHHELD, Scrubber
-from storage.report_markdown import md_escape, render_markdown
-from storage.report_text import with_article
-from storage.summary import build_summary
+from convener.storage.actions import add_action_item
+from convener.storage.attendees import add_attendee
+from convener.storage.checkins import check_in, undo_check_in, walk_in
+from convener.storage.db.connection import connect
+from convener.storage.events import create_event, get_event
+from convener.storage.notes import add_note, delete_note, list_notes
+from convener.storage.reports.markdown import md_escape, render_markdown
+from convener.storage.reports.redaction import WITHHELD, Scrubber
+from convener.storage.reports.summary import build_summary
+from convener.storage.reports.wording import with_article
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "fixtures" / "quetta-dialogue.yaml"

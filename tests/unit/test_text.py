@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from storage.text import clean_block, clean_line, digits, fold, name_key, slugify
+from convener.storage.text import clean_block, clean_line, digits, fold, name_key, slugify
 
 URDU = "آمنہ بی بی ئ"  # alef-madda, heh-goal and yeh-hamza all decompose under NFD
 URDU_NFD = unicodedata.normalize("NFD", URDU)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.connection import connect
-from storage.errors import DatabaseError, ReadOnlyError
-from storage.writer import Writer, WriterStatus
+from convener.storage.db.connection import connect
+from convener.storage.db.writer import Writer, WriterStatus
+from convener.storage.errors import DatabaseError, ReadOnlyError
 
 WAIT = 10  # seconds: generous upper bound for any future in these tests
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from storage.attendees import list_attendees
-from storage.errors import NotFoundError, ValidationError
-from storage.events import create_event, get_event
-from storage.importer import import_file
-from storage.yamlsafe import MAX_YAML_BYTES, load_yaml_file, load_yaml_text
+from convener.storage.attendees import list_attendees
+from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.events import create_event, get_event
+from convener.storage.imports.dispatch import import_file
+from convener.storage.yamlsafe import MAX_YAML_BYTES, load_yaml_file, load_yaml_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUETTA_YAML = REPO_ROOT / "fixtures" / "quetta-dialogue.yaml"
@@ -338,7 +338,7 @@ def test_editing_one_field_updates_that_row_only(
 def test_check_in_undone_in_the_app_stays_undone_after_reimport(
     db: Database, quetta: dict[str, Any]
 ) -> None:
-    from storage.checkins import undo_check_in
+    from convener.storage.checkins import undo_check_in
 
     durrani = next(a for a in list_attendees(db, quetta["id"]) if a["name"].endswith("Durrani"))
     assert undo_check_in(db, quetta["id"], durrani["id"])
@@ -652,7 +652,7 @@ def test_imported_text_is_cleaned(db: Database, write_yaml: Any) -> None:
 def test_person_checked_in_in_the_app_keeps_that_check_in_on_reimport(
     db: Database, quetta: dict[str, Any]
 ) -> None:
-    from storage.checkins import check_in, undo_check_in
+    from convener.storage.checkins import check_in, undo_check_in
 
     durrani = next(a for a in list_attendees(db, quetta["id"]) if a["name"].endswith("Durrani"))
     undo_check_in(db, quetta["id"], durrani["id"])

@@ -10,17 +10,17 @@ from textual.screen import Screen
 def screen_for(where: str, event: dict[str, Any]) -> Screen[Any]:
     """The screen called `where` ('checkin', 'notes', 'setup', 'summary') for `event`."""
     if where == "notes":
-        from tui.screens.notes import NotesScreen
+        from convener.tui.screens.notes import NotesScreen
 
         return NotesScreen(event)
     if where == "setup":
-        from tui.screens.setup import SetupScreen
+        from convener.tui.screens.setup import SetupScreen
 
         return SetupScreen(event)
     if where == "summary":
-        from tui.screens.summary import SummaryScreen
+        from convener.tui.screens.summary import SummaryScreen
 
         return SummaryScreen(event)
-    from tui.screens.checkin import CheckinScreen
+    from convener.tui.screens.checkin import CheckinScreen
 
     return CheckinScreen(event)

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
-from storage.records import ACTION_STATUSES
-from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, save_or_show
-from tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
+from convener.storage.records import ACTION_STATUSES
+from convener.tui.screens.base import ConvenerModal
+from convener.tui.widgets.form import Field, save_or_show
+from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
 
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
 
@@ -137,7 +137,7 @@ class ActionItemScreen(ConvenerModal):
     @on(Input.Submitted, "#due")
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
-        from storage.actions import add_action_item, update_action_item
+        from convener.storage.actions import add_action_item, update_action_item
 
         fields = self.fields()
         event_id, action_id = self.event["id"], self.initial.get("id")
@@ -147,7 +147,7 @@ class ActionItemScreen(ConvenerModal):
                 return update_action_item(db, action_id, fields)
             return add_action_item(db, event_id, fields)
 
-        row = await save_or_show(self, self.convener.db.write(job))
+        row = await save_or_show(self, self.session.db.write(job))
         if row is not None:
             self.dismiss(row)
 

@@ -1,22 +1,21 @@
-"""What every Convener screen shares: typed access to the app and its database thread."""
+"""What every Convener screen shares: typed access to the session (never to the App)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from textual.screen import ModalScreen, Screen
 
-if TYPE_CHECKING:
-    from tui.app import ConvenerApp
+from convener.tui.session import HasSession, Session
 
 
 class ConvenerScreen(Screen[Any]):
     @property
-    def convener(self) -> ConvenerApp:
-        return cast("ConvenerApp", self.app)
+    def session(self) -> Session:
+        return cast(HasSession, self.app).session
 
 
 class ConvenerModal(ModalScreen[Any]):
     @property
-    def convener(self) -> ConvenerApp:
-        return cast("ConvenerApp", self.app)
+    def session(self) -> Session:
+        return cast(HasSession, self.app).session

@@ -19,12 +19,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
-from storage.errors import ConvenerError
-from tui.screens.base import ConvenerScreen
-from tui.search import AttendeeIndex, Entry
-from tui.widgets.live_panel import LivePanel, tally
-from tui.widgets.result_list import ResultList, local_time
-from tui.widgets.top_bar import TopBar
+from convener.storage.errors import ConvenerError
+from convener.tui.screens.base import ConvenerScreen
+from convener.tui.search import AttendeeIndex, Entry
+from convener.tui.widgets.live_panel import LivePanel, tally
+from convener.tui.widgets.result_list import ResultList, local_time
+from convener.tui.widgets.top_bar import TopBar
 
 
 class SearchBox(Input):
@@ -88,10 +88,10 @@ class CheckinScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        from storage.attendees import door_list
+        from convener.storage.attendees import door_list
 
         event_id = self.event["id"]
-        rows = await self.convener.db.read(lambda db: door_list(db, event_id))
+        rows = await self.session.db.read(lambda db: door_list(db, event_id))
         self.index = AttendeeIndex.build(rows)
         # The rows live as long as the screen: take them (and everything older) out of the
         # cyclic collector's sight, or each full collection walks them all again, a pause of
@@ -145,14 +145,14 @@ class CheckinScreen(ConvenerScreen):
             )
             self.clear_search()
             return
-        from storage.checkins import check_in
+        from convener.storage.checkins import check_in
 
         event_id, person_id = self.event["id"], entry.row["id"]
         # Clear at once: the next arrival's letters must not land in this search while the
         # write waits (e.g. on a lock held by another program).
         self.clear_search()
         try:
-            result = await self.convener.db.write(lambda db: check_in(db, event_id, person_id))
+            result = await self.session.db.write(lambda db: check_in(db, event_id, person_id))
         except ConvenerError as exc:
             self.notify(f"{name} was NOT checked in: {exc}", severity="error", markup=False)
             return
@@ -172,10 +172,10 @@ class CheckinScreen(ConvenerScreen):
         search.focus()
 
     async def action_undo_last(self) -> None:
-        from storage.checkins import last_check_in
+        from convener.storage.checkins import last_check_in
 
         event_id = self.event["id"]
-        last = await self.convener.db.read(lambda db: last_check_in(db, event_id))
+        last = await self.session.db.read(lambda db: last_check_in(db, event_id))
         if last is None:
             self.notify("No check-in to undo.")
             return
@@ -189,8 +189,8 @@ class CheckinScreen(ConvenerScreen):
         await self.uncheck(entry.row["id"])
 
     async def uncheck(self, person_id: str) -> None:
-        from storage.attendees import get_attendee
-        from storage.checkins import undo_check_in
+        from convener.storage.attendees import get_attendee
+        from convener.storage.checkins import undo_check_in
 
         event_id = self.event["id"]
 
@@ -199,7 +199,7 @@ class CheckinScreen(ConvenerScreen):
             return get_attendee(db, event_id, person_id)
 
         try:
-            row = await self.convener.db.write(job)
+            row = await self.session.db.write(job)
         except ConvenerError as exc:
             self.notify(f"Not undone: {exc}", severity="error", markup=False)
             return
@@ -210,7 +210,7 @@ class CheckinScreen(ConvenerScreen):
         self.refresh_results()
 
     def action_walk_in(self) -> None:
-        from tui.screens.walkin import WalkInScreen
+        from convener.tui.screens.walkin import WalkInScreen
 
         typed = self.query_one("#search", Input).value.strip()
 
@@ -230,7 +230,7 @@ class CheckinScreen(ConvenerScreen):
         self.app.push_screen(WalkInScreen(self.event, typed), added)
 
     async def action_notes(self) -> None:
-        from tui.screens import screen_for
+        from convener.tui.screens import screen_for
 
         self.app.switch_screen(screen_for("notes", self.event))
 

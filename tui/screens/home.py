@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
-from storage.errors import ConvenerError
-from tui.screens.base import ConvenerScreen
-from tui.widgets.top_bar import TopBar
+from convener.storage.errors import ConvenerError
+from convener.tui.messages import OpenEventScreen
+from convener.tui.screens.base import ConvenerScreen
+from convener.tui.widgets.top_bar import TopBar
 
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
 
@@ -56,14 +57,14 @@ class HomeScreen(ConvenerScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.convener.current_event = None
+        self.session.current_event = None
         self.reload()
 
     @work(exclusive=True, group="home-reload")
     async def reload(self, select_slug: str | None = None) -> None:
-        from storage.events import list_events
+        from convener.storage.events import list_events
 
-        self.events = await self.convener.db.read(list_events)
+        self.events = await self.session.db.read(list_events)
         table = self.query_one("#events", DataTable)
         current = self.highlighted()
         table.clear()
@@ -101,18 +102,18 @@ class HomeScreen(ConvenerScreen):
         if event is None:
             self.notify("No event yet: press l for the sample or n for a new one.")
             return
-        await self.convener.open_event(event, where)
+        self.post_message(OpenEventScreen(event, where))
 
     async def action_new_event(self) -> None:
-        from tui.screens.setup import SetupScreen
+        from convener.tui.screens.setup import SetupScreen
 
         await self.app.push_screen(SetupScreen(None))
 
     async def action_load_sample(self) -> None:
-        from storage.sample import ensure_sample
+        from convener.storage.imports.sample import ensure_sample
 
         try:
-            slug = await self.convener.db.write(ensure_sample)
+            slug = await self.session.db.write(ensure_sample)
         except ConvenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -123,7 +124,7 @@ class HomeScreen(ConvenerScreen):
         self.reload(select_slug=slug)
 
     def action_import_file(self) -> None:
-        from tui.screens.import_file import ImportScreen
+        from convener.tui.screens.import_file import ImportScreen
 
         target = self.highlighted()
         what = "Import a YAML event file"
@@ -131,10 +132,10 @@ class HomeScreen(ConvenerScreen):
             what += f", or an attendee list (.csv/.xlsx/.yaml) into “{target['title']}”"
 
         async def importer(path: Path) -> str:
-            from storage.importer import import_file
+            from convener.storage.imports.dispatch import import_file
 
             ref = target["id"] if target else None
-            report = await self.convener.db.write(lambda db: import_file(db, path, ref))
+            report = await self.session.db.write(lambda db: import_file(db, path, ref))
             return f"{report.event_title}: {report.summary()}"
 
         def done(summary: str | None) -> None:
@@ -145,7 +146,7 @@ class HomeScreen(ConvenerScreen):
         self.app.push_screen(ImportScreen(importer, what), done)
 
     def action_delete_event(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from convener.tui.screens.confirm import ConfirmScreen
 
         event = self.highlighted()
         if event is None:
@@ -159,9 +160,9 @@ class HomeScreen(ConvenerScreen):
         async def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            from storage.events import delete_event
+            from convener.storage.events import delete_event
 
-            await self.convener.db.write(lambda db: delete_event(db, event["id"]))
+            await self.session.db.write(lambda db: delete_event(db, event["id"]))
             self.notify("Event deleted.")
             self.reload()
 

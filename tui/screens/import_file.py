@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Static
 
-from storage.errors import ConvenerError, ValidationError
+from convener.storage.errors import ConvenerError, ValidationError
 
 Importer = Callable[[Path], Awaitable[str]]
 

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from storage.taxonomy import load_taxonomy
+from convener.storage.taxonomy import load_taxonomy
 
 
 class DraftPrompt(ModalScreen[bool]):

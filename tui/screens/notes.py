@@ -18,19 +18,19 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 
-from storage.errors import ConvenerError
-from storage.taxonomy import load_taxonomy
-from tui.screens.notes_session import NotesBase, status_line
-from tui.widgets.composer import (
+from convener.storage.errors import ConvenerError
+from convener.storage.taxonomy import load_taxonomy
+from convener.tui.screens.notes_session import NotesBase, status_line
+from convener.tui.widgets.composer import (
     COMPOSER_KEYS,
     Composer,
     ComposerState,
     kind_bindings,
     parse_tags,
 )
-from tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
-from tui.widgets.timeline import Timeline, speaker_of, tags_of
-from tui.widgets.top_bar import TopBar
+from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
+from convener.tui.widgets.timeline import Timeline, speaker_of, tags_of
+from convener.tui.widgets.top_bar import TopBar
 
 
 class NotesScreen(NotesBase):
@@ -87,9 +87,9 @@ class NotesScreen(NotesBase):
         return self.query_one(f"#{name}", Input)
 
     async def on_mount(self) -> None:
-        self.convener.flush_hooks.append(self.draft.flush)
+        self.session.flush_hooks.append(self.draft.flush)
         try:
-            data = await self.convener.db.read(self.load_job())
+            data = await self.session.db.read(self.load_job())
         except ConvenerError as exc:
             self.notify(f"Notes not opened: {exc}", severity="error", markup=False)
             self.app.pop_screen()
@@ -109,8 +109,8 @@ class NotesScreen(NotesBase):
         self.ask_on_open(data["draft"])
 
     def on_unmount(self) -> None:
-        if self.draft.flush in self.convener.flush_hooks:
-            self.convener.flush_hooks.remove(self.draft.flush)
+        if self.draft.flush in self.session.flush_hooks:
+            self.session.flush_hooks.remove(self.draft.flush)
         self.draft.flush_later()
 
     # --- the composer -------------------------------------------------------------------
@@ -210,7 +210,7 @@ class NotesScreen(NotesBase):
         note_input.value = ""  # at once, so the next note can be typed while this one saves
         self.state.text = ""
         try:
-            row = await self.convener.db.write(self.save_job(state))
+            row = await self.session.db.write(self.save_job(state))
         except ConvenerError as exc:
             if not note_input.value:
                 note_input.value = state.text
@@ -229,7 +229,7 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def save_job(self, state: ComposerState) -> Any:
-        from storage.notes import add_note, edit_note
+        from convener.storage.notes import add_note, edit_note
 
         event_id, fields, note_id = self.event["id"], state.note_fields(), state.note_id
         if note_id:
@@ -278,7 +278,7 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def action_pick_kind(self) -> None:
-        from tui.screens.note_prompts import KindPicker
+        from convener.tui.screens.note_prompts import KindPicker
 
         def chosen(code: str | None) -> None:
             if code:

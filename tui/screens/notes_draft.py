@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
-from storage.errors import ConvenerError
-from storage.notes import save_draft
-from tui.widgets.composer import ComposerState
+from convener.storage.errors import ConvenerError
+from convener.storage.notes import save_draft
+from convener.tui.widgets.composer import ComposerState
 
 if TYPE_CHECKING:
-    from tui.app import ConvenerApp
-    from tui.screens.base import ConvenerScreen
+    from convener.tui.screens.base import ConvenerScreen
+    from convener.tui.session import Session
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke
 DRAFT_MAX_WAIT = 0.9  # steady typing is still saved at least this often
@@ -41,8 +41,8 @@ class DraftKeeper:
         self.first_unsaved: float | None = None
 
     @property
-    def app(self) -> ConvenerApp:
-        return self.owner.convener
+    def session(self) -> Session:
+        return self.owner.session
 
     def touch(self) -> None:
         """Something changed: save once typing pauses for DRAFT_DELAY, but never let the
@@ -68,22 +68,22 @@ class DraftKeeper:
 
     async def save(self) -> None:
         self.timer = None
-        if not self.dirty or self.app.read_only:
+        if not self.dirty or self.session.read_only:
             return
         self.dirty = False
         self.first_unsaved = None
         fields, event_id = self.state().draft_fields(), self.event_id
         try:
-            await self.app.db.write(lambda db: save_draft(db, event_id, fields))
+            await self.session.db.write(lambda db: save_draft(db, event_id, fields))
         except ConvenerError:
             self.dirty = True  # the save indicator says why; the next pause retries
 
     def flush(self) -> None:
         """Save now and wait for it (quit, SIGHUP, SIGTERM); safe from a signal handler."""
-        if not self.dirty or self.app.read_only:
+        if not self.dirty or self.session.read_only:
             return
         fields, event_id = self.state().draft_fields(), self.event_id
-        self.app.writer.submit(lambda db: save_draft(db, event_id, fields)).result(
+        self.session.writer.submit(lambda db: save_draft(db, event_id, fields)).result(
             timeout=FLUSH_TIMEOUT
         )
         self.dirty = False
@@ -92,9 +92,9 @@ class DraftKeeper:
         """Leaving the screen: queue the save without waiting for it."""
         if self.timer is not None:
             self.timer.stop()
-        if self.dirty and not self.app.read_only:
+        if self.dirty and not self.session.read_only:
             fields, event_id = self.state().draft_fields(), self.event_id
-            self.app.writer.submit(lambda db: save_draft(db, event_id, fields))
+            self.session.writer.submit(lambda db: save_draft(db, event_id, fields))
             self.dirty = False
 
 

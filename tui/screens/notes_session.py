@@ -14,14 +14,14 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from storage.errors import ConvenerError
-from tui.screens.base import ConvenerScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.notes_draft import DraftKeeper, restored_state
-from tui.widgets.composer import ATTRIBUTION_SHORT, ComposerState
-from tui.widgets.result_list import local_time
-from tui.widgets.speaker_picker import SpeakerChooser
-from tui.widgets.timeline import Timeline, speaker_of
+from convener.storage.errors import ConvenerError
+from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.notes_draft import DraftKeeper, restored_state
+from convener.tui.widgets.composer import ATTRIBUTION_SHORT, ComposerState
+from convener.tui.widgets.result_list import local_time
+from convener.tui.widgets.speaker_picker import SpeakerChooser
+from convener.tui.widgets.timeline import Timeline, speaker_of
 
 
 def status_line(
@@ -80,10 +80,10 @@ class NotesBase(ConvenerScreen):
 
     def load_job(self) -> Any:
         """Everything the screen shows, read in one trip to the database thread."""
-        from storage.actions import list_action_items
-        from storage.attendees import list_attendees
-        from storage.events import agenda, get_event
-        from storage.notes import get_draft, list_notes, note_history
+        from convener.storage.actions import list_action_items
+        from convener.storage.attendees import list_attendees
+        from convener.storage.events import agenda, get_event
+        from convener.storage.notes import get_draft, list_notes, note_history
 
         event_id = self.event["id"]
 
@@ -108,10 +108,10 @@ class NotesBase(ConvenerScreen):
         raise NotImplementedError
 
     def set_event(self, event: dict[str, Any]) -> None:
-        from tui.widgets.top_bar import TopBar
+        from convener.tui.widgets.top_bar import TopBar
 
         self.event = event
-        self.convener.current_event = event
+        self.session.current_event = event
         for bar in self.query(TopBar):
             bar.refresh_state()
         self.refresh_composer()
@@ -123,7 +123,7 @@ class NotesBase(ConvenerScreen):
         if not draft:
             self.ask_start()
             return
-        from tui.screens.note_prompts import DraftPrompt
+        from convener.tui.screens.note_prompts import DraftPrompt
 
         person = draft.get("speaker_id")
         label = self.chooser.label_for(person) if person else str(draft.get("speaker_text") or "")
@@ -139,10 +139,10 @@ class NotesBase(ConvenerScreen):
                 self.query_one("#note").focus()
                 self.notify("Draft restored: Enter saves it.")
             else:
-                from storage.notes import discard_draft
+                from convener.storage.notes import discard_draft
 
                 event_id = self.event["id"]
-                await self.convener.db.write(lambda db: discard_draft(db, event_id))
+                await self.session.db.write(lambda db: discard_draft(db, event_id))
                 self.notify("Draft discarded.")
             self.ask_start()
 
@@ -169,7 +169,7 @@ class NotesBase(ConvenerScreen):
     # --- the session ----------------------------------------------------------------------
 
     async def action_start_session(self) -> None:
-        from storage.events import start_session
+        from convener.storage.events import start_session
 
         if self.event.get("status") == "live":
             since = local_time(self.event.get("started_at"))
@@ -178,7 +178,7 @@ class NotesBase(ConvenerScreen):
         resumed = self.event.get("status") == "ended"
         event_id = self.event["id"]
         try:
-            event = await self.convener.db.write(lambda db: start_session(db, event_id))
+            event = await self.session.db.write(lambda db: start_session(db, event_id))
         except ConvenerError as exc:
             self.notify(f"Not started: {exc}", severity="error", markup=False)
             return
@@ -196,11 +196,11 @@ class NotesBase(ConvenerScreen):
         async def answered(end: bool | None) -> None:
             if not end:
                 return
-            from storage.events import end_session
+            from convener.storage.events import end_session
 
             event_id = self.event["id"]
             try:
-                event = await self.convener.db.write(lambda db: end_session(db, event_id))
+                event = await self.session.db.write(lambda db: end_session(db, event_id))
             except ConvenerError as exc:
                 self.notify(f"Not ended: {exc}", severity="error", markup=False)
                 return
@@ -218,7 +218,7 @@ class NotesBase(ConvenerScreen):
         )
 
     def show_summary(self) -> None:
-        from tui.screens.summary import SummaryScreen
+        from convener.tui.screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen(self.event))
 
@@ -237,11 +237,11 @@ class NotesBase(ConvenerScreen):
         async def answered(delete: bool | None) -> None:
             if not delete:
                 return
-            from storage.notes import delete_note
+            from convener.storage.notes import delete_note
 
             note_id = note["id"]
             try:
-                await self.convener.db.write(lambda db: delete_note(db, note_id))
+                await self.session.db.write(lambda db: delete_note(db, note_id))
             except ConvenerError as exc:
                 self.notify(f"Not deleted: {exc}", severity="error", markup=False)
                 return
@@ -253,7 +253,7 @@ class NotesBase(ConvenerScreen):
         self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answered)
 
     async def action_restore_note(self) -> None:
-        from storage.notes import delete_note, list_notes, note_history
+        from convener.storage.notes import delete_note, list_notes, note_history
 
         if not self.deleted:
             self.notify("No deleted note to restore.")
@@ -265,7 +265,7 @@ class NotesBase(ConvenerScreen):
             notes = list_notes(db, event_id)
             return notes, {n["id"] for n in notes if note_history(db, n["id"])}
 
-        notes, edited = await self.convener.db.write(job)
+        notes, edited = await self.session.db.write(job)
         self.timeline.show(notes, edited)
         self.timeline.highlighted = self.timeline.get_option_index(note_id)
         self.notify("Note restored.")
@@ -282,7 +282,7 @@ class NotesBase(ConvenerScreen):
         )
 
     def action_action_item(self) -> None:
-        from tui.screens.action_item import ActionItemScreen
+        from convener.tui.screens.action_item import ActionItemScreen
 
         note = self.just_saved
         if self.focused is self.timeline:
@@ -300,7 +300,7 @@ class NotesBase(ConvenerScreen):
 
     @on(OptionList.OptionSelected, "#actions")
     def edit_action(self, message: OptionList.OptionSelected) -> None:
-        from tui.screens.action_item import ActionItemScreen
+        from convener.tui.screens.action_item import ActionItemScreen
 
         row = self.action_rows.get(message.option.id or "")
         if row is not None:
@@ -310,11 +310,11 @@ class NotesBase(ConvenerScreen):
         async def saved(row: dict[str, Any] | None) -> None:
             if row is None:
                 return
-            from storage.actions import list_action_items
+            from convener.storage.actions import list_action_items
 
             event_id = self.event["id"]
             self.show_actions(
-                await self.convener.db.read(lambda db: list_action_items(db, event_id))
+                await self.session.db.read(lambda db: list_action_items(db, event_id))
             )
             self.notify(f"Action item saved: {row['what'][:60]}", markup=False)
 

@@ -29,13 +29,13 @@ from textual.widgets import (
     TextArea,
 )
 
-from storage.errors import ConvenerError
-from storage.records import validate_event
-from tui.screens.base import ConvenerScreen
-from tui.screens.setup_agenda import AgendaPane
-from tui.screens.setup_attendee import AttendeePane
-from tui.widgets.form import Field, errors_by_field
-from tui.widgets.top_bar import TopBar
+from convener.storage.errors import ConvenerError
+from convener.storage.records import validate_event
+from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.setup_agenda import AgendaPane
+from convener.tui.screens.setup_attendee import AttendeePane
+from convener.tui.widgets.form import Field, errors_by_field
+from convener.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     pass
@@ -182,7 +182,7 @@ class SetupScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.convener.flush_hooks.append(self.flush_now)
+        self.session.flush_hooks.append(self.flush_now)
         if self.event is None:
             tabs = self.query_one(TabbedContent)
             tabs.disable_tab("tab-agenda")
@@ -191,8 +191,8 @@ class SetupScreen(ConvenerScreen):
             await self.load_lists()
 
     def on_unmount(self) -> None:
-        if self.flush_now in self.convener.flush_hooks:
-            self.convener.flush_hooks.remove(self.flush_now)
+        if self.flush_now in self.session.flush_hooks:
+            self.session.flush_hooks.remove(self.flush_now)
 
     async def load_lists(self) -> None:
         assert self.event is not None
@@ -215,7 +215,7 @@ class SetupScreen(ConvenerScreen):
         self, values: dict[str, str]
     ) -> tuple[Callable[[Database], dict[str, Any]] | None, dict[str, str]]:
         """The write that saves what can be saved of `values` (None: nothing to do), and errors."""
-        from storage.events import create_event, update_event
+        from convener.storage.events import create_event, update_event
 
         stored = self.event or {}
         keep, errors = savable(values, stored)
@@ -252,9 +252,9 @@ class SetupScreen(ConvenerScreen):
             focused = self.focused
             quiet = None if leaving or focused is None else focused.id
             self.show_errors(errors, quiet)
-            if job is not None and not self.convener.read_only:  # the top bar says read-only
+            if job is not None and not self.session.read_only:  # the top bar says read-only
                 try:
-                    event = await self.convener.db.write(job)
+                    event = await self.session.db.write(job)
                 except ConvenerError as exc:
                     self.notify(f"Not saved: {exc}", severity="error", markup=False)
                     return
@@ -263,7 +263,7 @@ class SetupScreen(ConvenerScreen):
 
     def saved(self, event: dict[str, Any]) -> None:
         created = self.event is None
-        self.event = self.convener.current_event = event
+        self.event = self.session.current_event = event
         if created:
             tabs = self.query_one(TabbedContent)
             tabs.enable_tab("tab-agenda")
@@ -296,7 +296,7 @@ class SetupScreen(ConvenerScreen):
         if self.event is None and self.save_lock.locked():
             return  # the event is being created right now; a second create would duplicate it
         if values != self.last_values and job is not None:
-            self.convener.writer.submit(job)
+            self.session.writer.submit(job)
 
     # --- tabs and leaving -----------------------------------------------------------------
 

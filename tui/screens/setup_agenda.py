@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on
@@ -18,11 +18,9 @@ from textual.widgets import (
     Label,
 )
 
-from storage.errors import ConvenerError
-from tui.widgets.form import Field
-
-if TYPE_CHECKING:
-    from tui.app import ConvenerApp
+from convener.storage.errors import ConvenerError
+from convener.tui.session import HasSession, Session
+from convener.tui.widgets.form import Field
 
 # Rows of the form in reading (and Tab) order; `:2` makes a field twice as wide.
 
@@ -68,8 +66,8 @@ class AgendaPane(Vertical):
         self.save_lock = asyncio.Lock()
 
     @property
-    def convener(self) -> ConvenerApp:
-        return cast("ConvenerApp", self.app)
+    def session(self) -> Session:
+        return cast(HasSession, self.app).session
 
     def compose(self) -> ComposeResult:
         yield Field(ITEM_HINT, Input(id="agenda-new"), name="agenda-new")
@@ -84,10 +82,10 @@ class AgendaPane(Vertical):
         return self.query_one("#agenda", DataTable)
 
     async def load(self, event_id: str) -> None:
-        from storage.events import agenda
+        from convener.storage.events import agenda
 
         self.event_id = event_id
-        rows = await self.convener.db.read(lambda db: agenda(db, event_id))
+        rows = await self.session.db.read(lambda db: agenda(db, event_id))
         self.items = [{k: r[k] for k in FIELDS} for r in rows]
         self.show(0)
 
@@ -101,7 +99,7 @@ class AgendaPane(Vertical):
 
     async def save(self, select: int | None = None) -> None:
         """Write the whole agenda in its new order; items keep their ids."""
-        from storage.events import set_agenda
+        from convener.storage.events import set_agenda
 
         self.show(select)
         if self.event_id is None:
@@ -111,7 +109,7 @@ class AgendaPane(Vertical):
             snapshot = list(self.items)
             payload = [dict(item) for item in snapshot]
             try:
-                rows = await self.convener.db.write(lambda db: set_agenda(db, event_id, payload))
+                rows = await self.session.db.write(lambda db: set_agenda(db, event_id, payload))
             except ConvenerError as exc:
                 self.notify(f"Agenda not saved: {exc}", severity="error", markup=False)
                 return

@@ -8,7 +8,7 @@ Every change is written the moment the form is saved, never batched.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -18,14 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
-from storage.errors import ValidationError
-from storage.taxonomy import load_taxonomy
-from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, choices, save_or_show
-from tui.widgets.result_list import local_time
-
-if TYPE_CHECKING:
-    from tui.app import ConvenerApp
+from convener.storage.errors import ValidationError
+from convener.storage.taxonomy import load_taxonomy
+from convener.tui.screens.base import ConvenerModal
+from convener.tui.session import HasSession, Session
+from convener.tui.widgets.form import Field, choices, save_or_show
+from convener.tui.widgets.result_list import local_time
 
 TEXT_FIELDS = ("name", "designation", "organisation", "disability", "district", "phone", "email")
 VOCABULARIES = {
@@ -126,15 +124,15 @@ class AttendeeForm(ConvenerModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
-        from storage.attendees import add_attendee, update_attendee
+        from convener.storage.attendees import add_attendee, update_attendee
 
         fields, event_id, person_id = self.values(), self.event_id, self.attendee.get("id")
         if person_id:
-            saving = self.convener.db.write(
+            saving = self.session.db.write(
                 lambda db: update_attendee(db, event_id, person_id, fields)
             )
         else:
-            saving = self.convener.db.write(lambda db: add_attendee(db, event_id, fields))
+            saving = self.session.db.write(lambda db: add_attendee(db, event_id, fields))
         row = await save_or_show(self, saving)
         if row is not None:
             self.dismiss(row)
@@ -168,8 +166,8 @@ class AttendeePane(Vertical):
         self.rows: list[dict[str, Any]] = []
 
     @property
-    def convener(self) -> ConvenerApp:
-        return cast("ConvenerApp", self.app)
+    def session(self) -> Session:
+        return cast(HasSession, self.app).session
 
     def compose(self) -> ComposeResult:
         yield Static(id="attendee-count", classes="hint")
@@ -184,12 +182,12 @@ class AttendeePane(Vertical):
         return self.query_one("#attendees", DataTable)
 
     async def reload(self, select_id: str | None = None) -> None:
-        from storage.attendees import list_attendees
+        from convener.storage.attendees import list_attendees
 
         if self.event_id is None:
             return
         event_id = self.event_id
-        self.rows = await self.convener.db.read(lambda db: list_attendees(db, event_id))
+        self.rows = await self.session.db.read(lambda db: list_attendees(db, event_id))
         current = self.highlighted()
         wanted = select_id or (current["id"] if current else None)
         table = self.table
@@ -230,7 +228,7 @@ class AttendeePane(Vertical):
         self.table.focus()
 
     def remove_attendee(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from convener.tui.screens.confirm import ConfirmScreen
 
         row, event_id = self.highlighted(), self.event_id
         if row is None or event_id is None:
@@ -238,13 +236,11 @@ class AttendeePane(Vertical):
         name = row["name"]
 
         async def answer(confirmed: bool | None) -> None:
-            from storage.attendees import remove_attendee
+            from convener.storage.attendees import remove_attendee
 
             if confirmed:
                 try:
-                    await self.convener.db.write(
-                        lambda db: remove_attendee(db, event_id, row["id"])
-                    )
+                    await self.session.db.write(lambda db: remove_attendee(db, event_id, row["id"]))
                 except ValidationError as exc:
                     why = "; ".join(exc.problems)
                     self.notify(f"{name} was not removed: {why}.", severity="warning", markup=False)
@@ -257,16 +253,16 @@ class AttendeePane(Vertical):
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
 
     def import_list(self) -> None:
-        from tui.screens.import_file import ImportScreen
+        from convener.tui.screens.import_file import ImportScreen
 
         event_id = self.event_id
         if event_id is None:
             return
 
         async def importer(path: Path) -> str:
-            from storage.importer import import_file
+            from convener.storage.imports.dispatch import import_file
 
-            report = await self.convener.db.write(lambda db: import_file(db, path, event_id))
+            report = await self.session.db.write(lambda db: import_file(db, path, event_id))
             return report.summary()
 
         async def done(summary: str | None) -> None:

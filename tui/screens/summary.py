@@ -18,9 +18,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, Static
 
-from storage.errors import ConvenerError
-from tui.screens.base import ConvenerScreen
-from tui.widgets.top_bar import TopBar
+from convener.storage.errors import ConvenerError
+from convener.tui.screens.base import ConvenerScreen
+from convener.tui.widgets.top_bar import TopBar
 
 UNREDACTED_DETAIL = (
     "These files will hold attendees' phone numbers and email addresses, and the names of "
@@ -67,15 +67,15 @@ class SummaryScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.convener.current_event = self.event
+        self.session.current_event = self.event
         self.query_one("#export-bar").display = False
         self.query_one("#summary-scroll").focus()
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        from storage.events import get_event
-        from storage.report_markdown import render_markdown
-        from storage.summary import build_summary
+        from convener.storage.events import get_event
+        from convener.storage.reports.markdown import render_markdown
+        from convener.storage.reports.summary import build_summary
 
         event_id = self.event["id"]
 
@@ -83,18 +83,18 @@ class SummaryScreen(ConvenerScreen):
             return get_event(db, event_id), render_markdown(build_summary(db, event_id))
 
         try:
-            self.event, text = await self.convener.db.read(job)
+            self.event, text = await self.session.db.read(job)
         except ConvenerError as exc:
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
-        self.convener.current_event = self.event
+        self.session.current_event = self.event
         await self.query_one("#summary", Markdown).update(text)
 
     def action_export(self, unredacted: bool) -> None:
         if not unredacted:
             self.open_export_bar(False)
             return
-        from tui.screens.confirm import ConfirmScreen
+        from convener.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -106,8 +106,8 @@ class SummaryScreen(ConvenerScreen):
         )
 
     def open_export_bar(self, unredacted: bool) -> None:
-        from storage.export import FORMATS, file_stem
-        from storage.paths import default_export_dir
+        from convener.storage.paths import default_export_dir
+        from convener.storage.reports.export import FORMATS, file_stem
 
         self.unredacted = unredacted
         what = "UNREDACTED export (with contacts)" if unredacted else "Export"
@@ -133,7 +133,7 @@ class SummaryScreen(ConvenerScreen):
 
     @on(Input.Submitted, "#export-dir")
     async def export_to(self, message: Input.Submitted) -> None:
-        from storage.export import FORMATS, export_event
+        from convener.storage.reports.export import FORMATS, export_event
 
         typed = message.value.strip()
         if not typed:
@@ -142,7 +142,7 @@ class SummaryScreen(ConvenerScreen):
         folder = Path(typed).expanduser().absolute()
         event_id, unredacted = self.event["id"], self.unredacted
         try:
-            self.written = await self.convener.db.read(
+            self.written = await self.session.db.read(
                 lambda db: export_event(
                     db, event_id, FORMATS, out_dir=folder, unredacted=unredacted
                 )

@@ -16,11 +16,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from storage.taxonomy import load_taxonomy
-from storage.text import name_key
-from tui.screens.base import ConvenerModal
-from tui.widgets.form import Field, save_or_show, select
-from tui.widgets.result_list import local_time
+from convener.storage.taxonomy import load_taxonomy
+from convener.storage.text import name_key
+from convener.tui.screens.base import ConvenerModal
+from convener.tui.widgets.form import Field, save_or_show, select
+from convener.tui.widgets.result_list import local_time
 
 REQUIRED = ("name", "organisation", "stakeholder_group", "gender")
 
@@ -92,24 +92,24 @@ class WalkInScreen(ConvenerModal):
             return
         if await self.warn_if_duplicate(fields["name"]):
             return
-        from storage.checkins import walk_in
+        from convener.storage.checkins import walk_in
 
         event_id = self.event["id"]
         result = await save_or_show(
-            self, self.convener.db.write(lambda db: walk_in(db, event_id, fields))
+            self, self.session.db.write(lambda db: walk_in(db, event_id, fields))
         )
         if result is not None:
             self.dismiss(result.attendee)
 
     async def warn_if_duplicate(self, name: str) -> bool:
         """Show probable duplicates once; True means stop and let the user decide."""
-        from storage.attendees import probable_duplicates
+        from convener.storage.attendees import probable_duplicates
 
         key = name_key(name)
         if self.warned_for == key:
             return False
         event_id = self.event["id"]
-        found = await self.convener.db.read(lambda db: probable_duplicates(db, event_id, name))
+        found = await self.session.db.read(lambda db: probable_duplicates(db, event_id, name))
         if not found:
             return False
         self.warned_for = key

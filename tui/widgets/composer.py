@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from storage.taxonomy import load_taxonomy
+from convener.storage.taxonomy import load_taxonomy
 
 ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not for the record"}
 COMPOSER_KEYS = (

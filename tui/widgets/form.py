@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
-from storage.errors import ConvenerError, ValidationError
-from storage.taxonomy import Vocabulary
+from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.taxonomy import Vocabulary
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from storage.taxonomy import load_taxonomy
-from tui.widgets.result_list import local_time
+from convener.storage.taxonomy import load_taxonomy
+from convener.tui.widgets.result_list import local_time
 
 
 def tally(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:

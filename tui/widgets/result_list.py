@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from storage.clock import parse_utc
-from tui.search import Entry
+from convener.storage.clock import parse_utc
+from convener.tui.search import Entry
 
 
 def local_time(stamp: str | None) -> str:

@@ -18,9 +18,9 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from storage.taxonomy import load_taxonomy
-from storage.text import clean_line, fold
-from tui.search import AttendeeIndex, Entry
+from convener.storage.taxonomy import load_taxonomy
+from convener.storage.text import clean_line, fold
+from convener.tui.search import AttendeeIndex, Entry
 
 PROTECTED = "(protected)"
 

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from storage.taxonomy import load_taxonomy
-from tui.widgets.result_list import local_time
-from tui.widgets.speaker_picker import PROTECTED
+from convener.storage.taxonomy import load_taxonomy
+from convener.tui.widgets.result_list import local_time
+from convener.tui.widgets.speaker_picker import PROTECTED
 
 ATTRIBUTION_MARKS = {"role": "role only", "off_record": "not for the record"}
 

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from storage.clock import parse_utc
-from storage.writer import WriterStatus
+from convener.storage.clock import parse_utc
+from convener.storage.db.writer import WriterStatus
 
 
 def elapsed_text(started_at: str | None, now: float | None = None) -> str:
@@ -50,7 +50,8 @@ class TopBar(Horizontal):
 
     def refresh_state(self) -> None:
         app = self.app
-        event = getattr(app, "current_event", None)
+        session = getattr(app, "session", None)
+        event = session.current_event if session is not None else None
         self.query_one("#event", Static).update(Content(event["title"] if event else ""))
         started = event.get("started_at") if event and event.get("status") == "live" else None
         timer = elapsed_text(started, app_now(app))
@@ -58,7 +59,7 @@ class TopBar(Horizontal):
         self.query_one("#clock", Static).update(
             Content(datetime.fromtimestamp(app_now(app)).strftime("%H:%M:%S"))
         )
-        self.show_status(getattr(app, "save_status", None), getattr(app, "read_only", False))
+        self.show_status(getattr(app, "save_status", None), bool(session and session.read_only))
 
     def show_status(self, status: WriterStatus | None, read_only: bool) -> None:
         save = self.query_one("#save", Static)

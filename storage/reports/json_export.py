@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from storage.summary_model import Attendee, Summary
+from convener.storage.reports.model import Attendee, Summary
 
 FORMAT = "convener-summary"
 VERSION = 1

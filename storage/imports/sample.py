@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.event_import import ImportReport, import_loaded, load_event_file
-from storage.taxonomy import FIXTURES_DIR
+from convener.storage.imports.event_file import ImportReport, import_loaded, load_event_file
+from convener.storage.paths import bundled_file
 
-SAMPLE_PATH = FIXTURES_DIR / "quetta-dialogue.yaml"
+SAMPLE_PATH = bundled_file("quetta-dialogue.yaml")
 PRACTICE_SUFFIX = "-practice"
 
 

@@ -20,7 +20,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.errors import CorruptDatabaseError
+from convener.storage.db.raw import probe
+from convener.storage.errors import CorruptDatabaseError
+from convener.storage.paths import default_backup_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -40,8 +42,6 @@ def check_file(conn: sqlite3.Connection, path: Path, *, encrypted: bool = False)
     if not path.exists() or path.stat().st_size == 0:
         return
     if encrypted:
-        from storage.connection import probe
-
         probe(conn, path, encrypted=True)  # page 1 decrypts: later failures are damage
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -82,8 +82,6 @@ def recovery_advice(path: Path) -> str:
 
 def latest_backup(db_path: Path) -> Path | None:
     """The newest backup of `db_path`: in its backups folder, or taken before a migration."""
-    from storage.backup import default_backup_path
-
     folder = default_backup_path(db_path).parent
     # `convener backup` names its copies `<stem>-<stamp>.db`: only this database's count.
     found = list(folder.glob(f"{db_path.stem}-*.db")) if folder.is_dir() else []

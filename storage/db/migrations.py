@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from storage.clock import new_id, utc_now
-from storage.errors import NewerSchemaError
+from convener.storage.clock import new_id, utc_now
+from convener.storage.db.backup import backup_before_migration
+from convener.storage.errors import NewerSchemaError
 
 Migration = Callable[[Database], None]
 
@@ -229,8 +230,6 @@ def migrate(db: Database, migrations: tuple[tuple[int, str, Migration], ...] = M
     if not pending:
         return version
     if version > 0:
-        from storage.backup import backup_before_migration
-
         backup_before_migration(db, version)
     if "_migrations" not in db.table_names():
         db["_migrations"].create(  # type: ignore[union-attr]

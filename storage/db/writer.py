@@ -21,8 +21,8 @@ from typing import Any, Literal, TypeVar
 
 from sqlite_utils import Database
 
-from storage.connection import checkpoint, connect
-from storage.errors import DatabaseError, ReadOnlyError
+from convener.storage.db.connection import checkpoint, connect
+from convener.storage.errors import DatabaseError, ReadOnlyError
 
 T = TypeVar("T")
 WRITER_BUSY_MS = 500

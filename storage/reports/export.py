@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage import paths
-from storage.errors import ConvenerError, ValidationError
-from storage.summary import Summary, build_summary
+from convener.storage import paths
+from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.reports.summary import Summary, build_summary
 
 FORMATS = ("md", "csv", "docx", "json")
 _ALIASES = {"markdown": "md", "word": "docx"}
@@ -46,10 +46,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def _renderers() -> dict[str, tuple[str, Callable[[Summary], bytes]]]:
     """Format -> (file name suffix, renderer); imported lazily so the TUI starts fast."""
-    from storage.report_csv import render_attendance_csv
-    from storage.report_docx import render_docx
-    from storage.report_json import render_json
-    from storage.report_markdown import render_markdown
+    from convener.storage.reports.attendance_csv import render_attendance_csv
+    from convener.storage.reports.docx_report import render_docx
+    from convener.storage.reports.json_export import render_json
+    from convener.storage.reports.markdown import render_markdown
 
     return {
         "md": ("-summary.md", lambda s: render_markdown(s).encode("utf-8")),

@@ -16,15 +16,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.actions import validate_action
-from storage.clock import stable_id
-from storage.errors import ValidationError
-from storage.events import get_event
-from storage.notes import elapsed_since_start, validate_note
-from storage.records import validate_attendee, validate_event
-from storage.rows import merge
-from storage.text import clean_line, name_key, slugify
-from storage.yamlsafe import LoadedYaml, load_yaml_file
+from convener.storage.actions import validate_action
+from convener.storage.clock import stable_id
+from convener.storage.errors import ValidationError
+from convener.storage.events import get_event
+from convener.storage.notes import elapsed_since_start, validate_note
+from convener.storage.records import validate_attendee, validate_event
+from convener.storage.rows import merge
+from convener.storage.text import clean_line, name_key, slugify
+from convener.storage.yamlsafe import LoadedYaml, load_yaml_file
 
 FORMAT_VERSION = "1"
 NOTE_KEYS = frozenset(

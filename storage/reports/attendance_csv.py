@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from storage.summary_model import Attendee, Summary
+from convener.storage.reports.model import Attendee, Summary
 
 COLUMNS = (
     "name",

@@ -18,9 +18,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from storage.errors import ValidationError
-from storage.records import ATTENDEE_FIELDS, validate_attendee
-from storage.text import clean_line
+from convener.storage.errors import ValidationError
+from convener.storage.records import ATTENDEE_FIELDS, validate_attendee
+from convener.storage.text import clean_line
 
 MAX_SHEET_BYTES = 50 * 1024 * 1024
 MAX_SHEET_ROWS = 100_000
@@ -84,7 +84,7 @@ def _tokens(header: str) -> list[str]:
 
 
 def guess_column(header: str) -> str | None:
-    """Map a header to a canonical field from storage.records.ATTENDEE_FIELDS, or None."""
+    """Map a header to a canonical field from convener.storage.records.ATTENDEE_FIELDS, or None."""
     words = _tokens(header)
     if not words:
         return None

@@ -13,21 +13,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.attendees import ATTENDEE_QUERY
-from storage.events import agenda as agenda_rows
-from storage.events import get_event
-from storage.notes import NOTE_QUERY
-from storage.records import EVENT_TEXT
-from storage.redaction import WITHHELD, Scrubber, may_name, owner_label, speaker_label
-from storage.report_text import (
-    local_datetime,
-    local_time,
-    long_date,
-    overview,
-    remarks_sentence,
-    time_range,
-)
-from storage.summary_model import (
+from convener.storage.attendees import ATTENDEE_QUERY
+from convener.storage.events import agenda as agenda_rows
+from convener.storage.events import get_event
+from convener.storage.notes import NOTE_QUERY
+from convener.storage.records import EVENT_TEXT
+from convener.storage.reports.model import (
     ActionPoint,
     AgendaEntry,
     Attendee,
@@ -36,9 +27,24 @@ from storage.summary_model import (
     SpeakerPoints,
     Summary,
 )
-from storage.summary_tallies import Participation, participation
-from storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
-from storage.text import name_key
+from convener.storage.reports.redaction import (
+    WITHHELD,
+    Scrubber,
+    may_name,
+    owner_label,
+    speaker_label,
+)
+from convener.storage.reports.tallies import Participation, participation
+from convener.storage.reports.wording import (
+    local_datetime,
+    local_time,
+    long_date,
+    overview,
+    remarks_sentence,
+    time_range,
+)
+from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
+from convener.storage.text import name_key
 
 ACTION_STATUS_LABELS = {
     "open": "Open",

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from storage.report_text import count, sex_phrase
-from storage.taxonomy import Taxonomy, Vocabulary
+from convener.storage.reports.wording import count, sex_phrase
+from convener.storage.taxonomy import Taxonomy, Vocabulary
 
 NOT_RECORDED = "Not recorded"
 NOT_DISCLOSED = "Not disclosed"

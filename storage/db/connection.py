@@ -3,7 +3,7 @@
 It creates new files 0600 inside a 0700 folder, checks an existing file with `quick_check`
 before writing to it, sets the PRAGMAs that make each commit durable and each delete
 unrecoverable, verifies them, and applies pending migrations. With a passphrase (argument or
-`CONVENER_PASSPHRASE`) the file is encrypted with SQLCipher (see storage.cipher).
+`CONVENER_PASSPHRASE`) the file is encrypted with SQLCipher (see convener.storage.db.cipher).
 """
 
 from __future__ import annotations
@@ -14,11 +14,21 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.errors import DatabaseError, NewerSchemaError, PassphraseError
-from storage.paths import ensure_private_dir
+from convener.storage.db.cipher import open_encrypted
+from convener.storage.db.integrity import check_file, refuse_lost_database
+from convener.storage.db.migrations import LATEST
+from convener.storage.db.migrations import migrate as apply_migrations
+from convener.storage.db.raw import (
+    open_raw,
+    passphrase_from_env,
+    probe,
+    read_only_uri,
+    schema_version,
+)
+from convener.storage.errors import DatabaseError, NewerSchemaError
+from convener.storage.paths import ensure_private_dir
 
 BUSY_TIMEOUT_MS = 5000
-PASSPHRASE_ENV = "CONVENER_PASSPHRASE"
 
 # (pragma, value to set, value expected back)
 _PRAGMAS: tuple[tuple[str, str, object], ...] = (
@@ -38,28 +48,6 @@ def _create_private_file(path: Path) -> None:
         raise DatabaseError(f"{path}: is not a file")
 
 
-def passphrase_from_env() -> str | None:
-    """The passphrase set in the environment, if any (empty means none)."""
-    return os.environ.get(PASSPHRASE_ENV) or None
-
-
-def open_raw(
-    path: Path, *, read_only: bool = False, passphrase: str | None = None
-) -> sqlite3.Connection:
-    """A bare connection (no PRAGMAs, no checks) for copying files: backups and restores.
-
-    `passphrase` defaults to `CONVENER_PASSPHRASE`, so an encrypted database is copied
-    encrypted with the same key, never into a plain file.
-    """
-    passphrase = passphrase if passphrase is not None else passphrase_from_env()
-    target = read_only_uri(path) if read_only else str(path)
-    if passphrase:
-        from storage.cipher import open_encrypted
-
-        return open_encrypted(target, passphrase, uri=read_only)
-    return sqlite3.connect(target, uri=read_only, check_same_thread=False)
-
-
 def connect(
     path: Path | str,
     *,
@@ -75,8 +63,6 @@ def connect(
     or foreign file raises CorruptDatabaseError after a copy of it is kept aside. Opening
     read-only skips the check: that is how whatever is still readable is salvaged.
     """
-    from storage.integrity import check_file, refuse_lost_database
-
     path = Path(path)
     check = not read_only if check is None else check
     passphrase = passphrase if passphrase is not None else passphrase_from_env()
@@ -102,8 +88,6 @@ def connect(
             # a mistyped --db naming some other file keeps its mode.
             os.chmod(path, 0o600)
         if migrate and not read_only:
-            from storage.migrations import migrate as apply_migrations
-
             try:
                 apply_migrations(db)
             except NewerSchemaError as exc:
@@ -127,24 +111,6 @@ def connect(
     return db
 
 
-def probe(conn: sqlite3.Connection, path: Path, *, encrypted: bool) -> None:
-    """Read the schema once: with SQLCipher, that is when a wrong passphrase shows."""
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        if encrypted and "not a database" in str(exc):
-            raise PassphraseError(
-                f"{path} cannot be read with this passphrase: the passphrase is wrong, "
-                "or the file is not an encrypted Convener database"
-            ) from None
-        raise
-
-
-def read_only_uri(path: Path, *, immutable: bool = False) -> str:
-    """A `mode=ro` URI for `path`; quoted, so `?`, `#` or `%` in a folder name stay literal."""
-    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
-
-
 def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> sqlite3.Connection:
     """`conn`, or, in a write-protected folder, a connection that needs no `-shm` file.
 
@@ -163,8 +129,6 @@ def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> s
     conn.close()
     uri = read_only_uri(path, immutable=True)
     if passphrase:
-        from storage.cipher import open_encrypted
-
         return open_encrypted(uri, passphrase, uri=True)
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
@@ -208,20 +172,9 @@ def read_only_reason(path: Path, passphrase: str | None = None) -> str:
             version = schema_version(path, passphrase)
         except (DatabaseError, sqlite3.Error):
             return ""  # connect() reports a damaged file with its own message
-        from storage.migrations import LATEST
-
         if version > LATEST:
             return (
                 f"{path} was written by a newer Convener (schema {version}, this version "
                 f"knows {LATEST}), so this window is read-only: upgrade Convener to change it."
             )
     return ""
-
-
-def schema_version(path: Path, passphrase: str | None = None) -> int:
-    """The schema version recorded in the file, read without changing anything."""
-    conn = open_raw(path, read_only=True, passphrase=passphrase)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.connection import open_raw, schema_version
-from storage.errors import DatabaseError
-from storage.paths import ensure_private_dir
+from convener.storage.db.integrity import private_copy
+from convener.storage.db.lock import InstanceLock
+from convener.storage.db.raw import open_raw, schema_version
+from convener.storage.errors import DatabaseError
+from convener.storage.paths import ensure_private_dir
 
 
 def database_path(db: Database) -> Path:
@@ -62,12 +64,6 @@ def backup_before_migration(db: Database, version: int) -> Path:
     return backup_to(db, src.with_name(f"{src.name}.v{version}-{stamp}.bak"))
 
 
-def default_backup_path(db_path: Path) -> Path:
-    """`backups/convener-<UTC stamp>.db` next to the database."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"
-
-
 def verify(path: Path) -> None:
     """Raise DatabaseError unless `path` is an SQLite database that passes integrity_check."""
     try:
@@ -88,8 +84,6 @@ def restore_from(src: Path, db_path: Path) -> Path:
     Stale `-wal`/`-shm` files belong to the database being replaced: their content is folded
     into the kept copy, then they are removed so they cannot be replayed onto the backup.
     """
-    from storage.lock import InstanceLock
-
     if not src.is_file():
         raise DatabaseError(f"{src}: no such backup file")
     verify(src)
@@ -120,8 +114,6 @@ def restore_from(src: Path, db_path: Path) -> Path:
 
 def _keep_current(db_path: Path, kept: Path) -> None:
     """Keep the database being replaced; a damaged one is copied byte for byte instead."""
-    from storage.integrity import private_copy
-
     try:
         current = open_raw(db_path)
         try:

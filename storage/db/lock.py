@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import IO
 
-from storage.paths import ensure_private_dir
+from convener.storage.paths import ensure_private_dir
 
 
 class InstanceLock:

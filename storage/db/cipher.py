@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-from storage.errors import DatabaseError
+from convener.storage.errors import DatabaseError
 
 KDF_ITER = 256_000  # SQLCipher 4's default
-INSTALL_HINT = "install the sqlcipher3-binary package (pip install sqlcipher3-binary)"
+INSTALL_HINT = "reinstall Convener: its sqlcipher3 package is missing (pip install sqlcipher3)"
 _CURSOR_METHODS = frozenset({"execute", "executemany", "executescript", "cursor"})
 
 

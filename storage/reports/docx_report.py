@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from storage.report_markdown import NONE_RECORDED, agenda_table
-from storage.summary_model import Summary
-from storage.summary_tallies import Tally
+from convener.storage.reports.markdown import NONE_RECORDED, agenda_table
+from convener.storage.reports.model import Summary
+from convener.storage.reports.tallies import Tally
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

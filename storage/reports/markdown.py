@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from storage.summary_model import Attendee, Point, Summary
-from storage.summary_tallies import Tally
+from convener.storage.reports.model import Attendee, Point, Summary
+from convener.storage.reports.tallies import Tally
 
 NONE_RECORDED = "None recorded."
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")

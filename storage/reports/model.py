@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.summary_tallies import Participation
+from convener.storage.reports.tallies import Participation
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from storage.report_text import capitalised
-from storage.taxonomy import Taxonomy
+from convener.storage.reports.wording import capitalised
+from convener.storage.taxonomy import Taxonomy
 
 WITHHELD = "(name withheld)"
 A_PARTICIPANT = "A participant"
