@@ -21,7 +21,6 @@ def root(name: str) -> str:
     return ".".join(parts[:2]) if parts[0] == "convener" else parts[0]
 
 
-
 def imported_roots(tree: ast.AST) -> set[str]:
     roots: set[str] = set()
     for node in ast.walk(tree):
