@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
+import platformdirs
+
 APP_NAME = "convener"
 DB_ENV = "CONVENER_DB"
 BUNDLED_PACKAGE = "convener.fixtures"
@@ -14,8 +16,6 @@ BUNDLED_PACKAGE = "convener.fixtures"
 
 def data_dir() -> Path:
     """The per-user data directory (e.g. `~/.local/share/convener`)."""
-    import platformdirs
-
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -29,8 +29,6 @@ def default_db_path() -> Path:
 
 def default_export_dir(slug: str) -> Path:
     """A folder per event under the user's documents (or data dir when there is none)."""
-    import platformdirs
-
     docs = Path(platformdirs.user_documents_dir())
     base = docs if docs.is_dir() else data_dir()
     return base / "Convener" / slug

@@ -11,7 +11,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from convener.storage.db.backup import backup_to, restore_from
+from convener.storage.db.connection import connect
 from convener.storage.errors import ConvenerError
+from convener.storage.events import list_events
+from convener.storage.imports.dispatch import import_file
+from convener.storage.paths import default_backup_path, default_db_path
+from convener.storage.reports.export import export_event, parse_formats
+from convener.tui.app import run_app
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -64,7 +71,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from convener.storage.paths import default_db_path
 
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
@@ -78,8 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.tui.app import run_app
-
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
     return run_app(
         db_path,
@@ -91,9 +95,6 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.imports.dispatch import import_file
-
     with connect(db_path) as db:
         report = import_file(db, args.file, args.event)
     state = "imported" if report.changed else "already up to date"
@@ -102,9 +103,6 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.events import list_events
-
     with connect(db_path, read_only=args.read_only) as db:
         events = list_events(db)
     if not events:
@@ -120,9 +118,6 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.reports.export import export_event, parse_formats
-
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:
         paths = export_event(db, args.event, formats, out_dir=args.out, unredacted=args.unredacted)
@@ -132,10 +127,6 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import backup_to
-    from convener.storage.db.connection import connect
-    from convener.storage.paths import default_backup_path
-
     with connect(db_path, read_only=True) as db:
         dest = backup_to(db, args.dest or default_backup_path(db_path))
     print(dest)
@@ -143,8 +134,6 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import restore_from
-
     kept = restore_from(args.src, db_path)
     print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")
     return 0

@@ -30,6 +30,7 @@ from textual.widgets import (
 )
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import create_event, update_event
 from convener.storage.records import validate_event
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.setup_agenda import AgendaPane
@@ -49,6 +50,7 @@ ROWS = (
     "province country host",
     "organisers:2 rapporteur",
 )
+
 LABELS = {
     "title": "Title *",
     "date": "Date *",
@@ -215,8 +217,6 @@ class SetupScreen(ConvenerScreen):
         self, values: dict[str, str]
     ) -> tuple[Callable[[Database], dict[str, Any]] | None, dict[str, str]]:
         """The write that saves what can be saved of `values` (None: nothing to do), and errors."""
-        from convener.storage.events import create_event, update_event
-
         stored = self.event or {}
         keep, errors = savable(values, stored)
         if self.event is None:

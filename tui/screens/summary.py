@@ -19,7 +19,13 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, Static
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import get_event
+from convener.storage.paths import default_export_dir
+from convener.storage.reports.export import FORMATS, export_event, file_stem
+from convener.storage.reports.markdown import render_markdown
+from convener.storage.reports.summary import build_summary
 from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
 
 UNREDACTED_DETAIL = (
@@ -73,10 +79,6 @@ class SummaryScreen(ConvenerScreen):
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        from convener.storage.events import get_event
-        from convener.storage.reports.markdown import render_markdown
-        from convener.storage.reports.summary import build_summary
-
         event_id = self.event["id"]
 
         def job(db: Any) -> tuple[dict[str, Any], str]:
@@ -94,7 +96,6 @@ class SummaryScreen(ConvenerScreen):
         if not unredacted:
             self.open_export_bar(False)
             return
-        from convener.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -106,9 +107,6 @@ class SummaryScreen(ConvenerScreen):
         )
 
     def open_export_bar(self, unredacted: bool) -> None:
-        from convener.storage.paths import default_export_dir
-        from convener.storage.reports.export import FORMATS, file_stem
-
         self.unredacted = unredacted
         what = "UNREDACTED export (with contacts)" if unredacted else "Export"
         self.query_one("#export-label", Static).update(
@@ -133,8 +131,6 @@ class SummaryScreen(ConvenerScreen):
 
     @on(Input.Submitted, "#export-dir")
     async def export_to(self, message: Input.Submitted) -> None:
-        from convener.storage.reports.export import FORMATS, export_event
-
         typed = message.value.strip()
         if not typed:
             self.show_result(Content("Type a folder to export to."), error=True)
