@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.clock import stable_id
 from convener.storage.errors import ValidationError
@@ -14,6 +13,9 @@ from convener.storage.imports.attendee_sheet import load_attendee_sheet
 from convener.storage.imports.event_file import ImportReport, import_yaml
 from convener.storage.rows import merge
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}

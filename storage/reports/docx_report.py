@@ -9,11 +9,11 @@ participants.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from convener.storage import lazy
 from convener.storage.reports.markdown import NONE_RECORDED, agenda_table
@@ -27,6 +27,12 @@ STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet")
 
 # A run of text and how it looks: "" plain, "b" bold, "i" italic.
 Run = tuple[str, str]
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as XML entities (xml.sax.saxutils' escape, without loading urllib,
+    http and email at start-up as importing that module does)."""
+    return html.escape(text, quote=False)
 
 
 def _safe(text: str) -> str:

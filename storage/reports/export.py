@@ -13,8 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage import paths
 from convener.storage.errors import ConvenerError, ValidationError
@@ -23,6 +22,9 @@ from convener.storage.reports.docx_report import render_docx
 from convener.storage.reports.json_export import render_json
 from convener.storage.reports.markdown import render_markdown
 from convener.storage.reports.summary import Summary, build_summary
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMATS = ("md", "csv", "docx", "json")
 _ALIASES = {"markdown": "md", "word": "docx"}

@@ -68,7 +68,7 @@ class HomeScreen(ConvenerScreen):
 
     @work(exclusive=True, group="home-reload")
     async def reload(self, select_slug: str | None = None) -> None:
-        self.events = await self.session.db.read(list_events)
+        self.events = await self.session.db.read_plain(list_events)
         table = self.query_one("#events", DataTable)
         current = self.highlighted()
         table.clear()
@@ -94,6 +94,7 @@ class HomeScreen(ConvenerScreen):
             )
         )
         table.focus()
+        self.call_after_refresh(self.session.db.warm_up)  # drawn: load the rest meanwhile
 
     def highlighted(self) -> dict[str, Any] | None:
         table = self.query_one("#events", DataTable)

@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlite_utils import Database
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -39,6 +38,8 @@ from convener.tui.widgets.form import Field, errors_by_field
 from convener.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     pass
 
 # Rows of the form in reading (and Tab) order; `:2` makes a field twice as wide.

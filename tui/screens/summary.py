@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, widgets
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Footer, Input, Static
 
 from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
@@ -65,7 +65,7 @@ class SummaryScreen(ConvenerScreen):
             id="summary-hint",
         )
         with VerticalScroll(id="summary-scroll"):
-            yield Markdown(id="summary")
+            yield widgets.Markdown(id="summary")
         with Vertical(id="export-bar"):
             yield Static(id="export-label")
             yield Input(id="export-dir")
@@ -90,7 +90,7 @@ class SummaryScreen(ConvenerScreen):
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
         self.session.current_event = self.event
-        await self.query_one("#summary", Markdown).update(text)
+        await self.query_one("#summary", widgets.Markdown).update(text)
 
     def action_export(self, unredacted: bool) -> None:
         if not unredacted:
