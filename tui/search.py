@@ -7,6 +7,7 @@ three buckets rather than a sort, so 10,000 people take a few milliseconds per k
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +18,12 @@ from convener.storage.text import digits, fold
 class Entry:
     """One attendee as the check-in list sees them."""
 
-    row: dict[str, Any]
+    row: Mapping[str, Any]  # a DoorRow from storage.attendees.door_list, or a full dict
     name_key: str = ""
     key: str = ""
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Entry:
+    def of(cls, row: Mapping[str, Any]) -> Entry:
         entry = cls(row)
         entry.reindex()
         return entry
@@ -49,19 +50,19 @@ class AttendeeIndex:
     _last: tuple[str, list[Entry]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, rows: list[dict[str, Any]]) -> AttendeeIndex:
+    def build(cls, rows: Sequence[Mapping[str, Any]]) -> AttendeeIndex:
         index = cls([Entry.of(r) for r in rows])
         index.entries.sort(key=lambda e: e.name_key)
         return index
 
-    def add(self, row: dict[str, Any]) -> Entry:
+    def add(self, row: Mapping[str, Any]) -> Entry:
         entry = Entry.of(row)
         self.entries.append(entry)
         self.entries.sort(key=lambda e: e.name_key)
         self._last = None
         return entry
 
-    def update(self, entry: Entry, row: dict[str, Any]) -> None:
+    def update(self, entry: Entry, row: Mapping[str, Any]) -> None:
         """Replace an entry's row (after a check-in or an edit) and re-key it."""
         entry.row = row
         entry.reindex()

@@ -9,7 +9,7 @@ database thread.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from textual import on
@@ -46,7 +46,7 @@ class SearchBox(Input):
         self.on_value(value)
 
 
-def shown_name(row: dict[str, Any]) -> str:
+def shown_name(row: Mapping[str, Any]) -> str:
     """The name for messages that others may read over a shoulder: never a protected one."""
     return "a protected person" if row.get("protected") else str(row["name"])
 

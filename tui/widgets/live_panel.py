@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.console import Group
@@ -16,10 +16,10 @@ from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.result_list import local_time
 
 
-def tally(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def tally(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Counts from the in-memory attendee rows (no database round trip per check-in)."""
     expected = 0
-    inside: list[dict[str, Any]] = []
+    inside: list[Mapping[str, Any]] = []
     for r in rows:
         expected += r.get("source") != "walk_in"
         if r.get("checked_in_at"):
