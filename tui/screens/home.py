@@ -22,6 +22,8 @@ from convener.tui.screens.import_file import ImportScreen
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.widgets.top_bar import TopBar
 
+WARM_UP_AFTER = 0.4  # seconds after the events are shown
+
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
 
 
@@ -94,7 +96,9 @@ class HomeScreen(ConvenerScreen):
             )
         )
         table.focus()
-        self.call_after_refresh(self.session.db.warm_up)  # drawn: load the rest meanwhile
+        # Load sqlite-utils on the database thread once this frame is on the terminal: at
+        # once, it would compete with Textual's output thread and delay the frame itself.
+        self.set_timer(WARM_UP_AFTER, self.session.db.warm_up)
 
     def highlighted(self) -> dict[str, Any] | None:
         table = self.query_one("#events", DataTable)
