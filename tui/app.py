@@ -26,7 +26,12 @@ from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
 from convener.storage.imports.sample import ensure_sample
 from convener.tui import output_guard
-from convener.tui.messages import CurrentEventChanged, OpenEventScreen, SaveStatusChanged
+from convener.tui.messages import (
+    CurrentEventChanged,
+    GoHome,
+    OpenEventScreen,
+    SaveStatusChanged,
+)
 from convener.tui.screens.help import HelpScreen
 from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.registry import screen_for
@@ -42,6 +47,12 @@ class ConvenerApp(App[int]):
     CSS_PATH = "convener.tcss"
     TITLE = "Convener"
     ENABLE_COMMAND_PALETTE = True
+    # Below 100 columns side panels fold away (ctrl+o brings them back); 150+ is roomy.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as a plain attribute)
+        (0, "-narrow"),
+        (100, "-medium"),
+        (150, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-alt"),
@@ -127,6 +138,11 @@ class ConvenerApp(App[int]):
             await self.switch_screen(screen_for(where, event))
         else:
             await self.push_screen(screen_for(where, event))
+
+    async def on_go_home(self, message: GoHome) -> None:
+        # The stack is [default, home, ...event screens]: pop back to home.
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
 
     async def on_open_event_screen(self, message: OpenEventScreen) -> None:
         await self.open_event(message.event, message.where, replace=message.replace)

@@ -41,3 +41,7 @@ class OpenEventScreen(Message):
         self.event = event
         self.where = where
         self.replace = replace
+
+
+class GoHome(Message):
+    """Leave every event screen for the home screen (Escape from the summary)."""

@@ -24,6 +24,7 @@ from convener.storage.paths import default_export_dir
 from convener.storage.reports.export import FORMATS, export_event, file_stem
 from convener.storage.reports.markdown import render_markdown
 from convener.storage.reports.summary import build_summary
+from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
@@ -158,4 +159,5 @@ class SummaryScreen(ConvenerScreen):
             bar.display = bool(self.written)
             self.query_one("#summary-scroll").focus()
             return
-        self.app.pop_screen()
+        # Home, not the notes screen underneath: keys typed next are meant for home.
+        self.post_message(GoHome())
