@@ -41,8 +41,8 @@ lint: $(LINKED)
 
 # The first run includes tests/packaging (-m packaging): it builds the wheel and the offline
 # bundles (needs the package registry), installs them into fresh environments and runs
-# Convener from outside the repository. The second run is the storage suite again on SQLCipher-encrypted databases (it stops at
-# once, passing, where sqlcipher3 has no wheel).
+# Convener from outside the repository. The second run is the storage suite again on
+# SQLCipher-encrypted databases (it stops at once, passing, where sqlcipher3 has no wheel).
 test: $(LINKED) lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --encrypted tests/unit
