@@ -7,13 +7,22 @@ error is one sentence on stderr with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convener.storage.errors import ConvenerError
+from convener.storage.db.backup import backup_to, restore_from
+from convener.storage.db.connection import connect
+from convener.storage.errors import ConvenerError, DatabaseError
 from convener.storage.event_lookup import AmbiguousEventError, find_event
+from convener.storage.events import list_events
+from convener.storage.imports.dispatch import import_file
+from convener.storage.imports.sample import load_sample
+from convener.storage.paths import default_backup_path, default_db_path
+from convener.storage.reports.export import export_event, parse_formats
+from convener.tui.app import run_app
 
 if TYPE_CHECKING:
     from convener.storage.imports.event_file import ImportReport
@@ -71,7 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from convener.storage.paths import default_db_path
 
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
@@ -88,14 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.tui.app import run_app
-
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
     ref = getattr(args, "event", None)
     if ref and db_path.exists():
         # Resolve what was typed before the terminal is taken over: an unknown or ambiguous
         # EVENT is one sentence on stderr, not a message inside a screen.
-        ref = resolved_slug(db_path, ref)
+        with contextlib.suppress(DatabaseError):  # the app opens it and says what is wrong
+            ref = resolved_slug(db_path, ref)
     return run_app(
         db_path,
         screen=screen,
@@ -106,9 +113,6 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.imports.dispatch import import_file
-
     with connect(db_path) as db:
         ref = find_event(db, args.event)["slug"] if args.event else None
         report = import_file(db, args.file, ref)
@@ -118,17 +122,12 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
 
 def resolved_slug(db_path: Path, ref: str) -> str:
     """The slug of the one event `ref` names (exact slug, id, unique prefix, title words)."""
-    from convener.storage.db.connection import connect
-
     with connect(db_path, read_only=True) as db:
         return str(find_event(db, ref)["slug"])
 
 
 def cmd_sample(db_path: Path, args: argparse.Namespace) -> int:
     """Headless `l` of the home screen: what a script or an installer check needs."""
-    from convener.storage.db.connection import connect
-    from convener.storage.imports.sample import load_sample
-
     with connect(db_path) as db:
         reports = load_sample(db)
     for report in reports:
@@ -142,9 +141,6 @@ def report_line(report: ImportReport) -> str:
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.events import list_events
-
     with connect(db_path, read_only=args.read_only) as db:
         events = list_events(db)
     if not events:
@@ -160,9 +156,6 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.reports.export import export_event, parse_formats
-
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:
         slug = find_event(db, args.event)["slug"]
@@ -173,10 +166,6 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import backup_to
-    from convener.storage.db.connection import connect
-    from convener.storage.paths import default_backup_path
-
     with connect(db_path, read_only=True) as db:
         dest = backup_to(db, args.dest or default_backup_path(db_path))
     print(dest)
@@ -184,8 +173,6 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import restore_from
-
     kept = restore_from(args.src, db_path)
     print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")
     return 0

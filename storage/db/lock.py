@@ -3,7 +3,8 @@
 The lock is the operating system's own, held on the open file (flock on Linux and macOS,
 LockFileEx through msvcrt on Windows), so the OS releases it when the process ends, even
 after kill -9 or a power cut: a stale lock file never keeps anyone out. The platform's
-module is imported when the lock is taken, so this module imports everywhere.
+module is loaded (through `convener.storage.lazy`) when the lock is taken, so this module
+imports everywhere.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from convener.storage import lazy
 from convener.storage.paths import ensure_private_dir
 
 # The holder writes its pid, space-padded, over the first PID_WIDTH bytes. Windows locks
@@ -61,16 +63,14 @@ class InstanceLock:
 def _try_lock(fd: int) -> bool:
     """Lock `fd` without waiting; False when another open file holds the lock."""
     if sys.platform == "win32":
-        import msvcrt
-
+        msvcrt = lazy.windows_locks()
         os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
-    import fcntl
-
+    fcntl = lazy.posix_locks()
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -81,11 +81,9 @@ def _try_lock(fd: int) -> bool:
 def _unlock(fd: int) -> None:
     """Release before closing: Windows frees a closed file's locks only eventually."""
     if sys.platform == "win32":
-        import msvcrt
-
+        msvcrt = lazy.windows_locks()
         os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
     else:
-        import fcntl
-
+        fcntl = lazy.posix_locks()
         fcntl.flock(fd, fcntl.LOCK_UN)

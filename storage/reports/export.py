@@ -13,12 +13,18 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage import paths
 from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.reports.attendance_csv import render_attendance_csv
+from convener.storage.reports.docx_report import render_docx
+from convener.storage.reports.json_export import render_json
+from convener.storage.reports.markdown import render_markdown
 from convener.storage.reports.summary import Summary, build_summary
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMATS = ("md", "csv", "docx", "json")
 _ALIASES = {"markdown": "md", "word": "docx"}
@@ -46,11 +52,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def _renderers() -> dict[str, tuple[str, Callable[[Summary], bytes]]]:
     """Format -> (file name suffix, renderer); imported lazily so the TUI starts fast."""
-    from convener.storage.reports.attendance_csv import render_attendance_csv
-    from convener.storage.reports.docx_report import render_docx
-    from convener.storage.reports.json_export import render_json
-    from convener.storage.reports.markdown import render_markdown
-
     return {
         "md": ("-summary.md", lambda s: render_markdown(s).encode("utf-8")),
         "csv": ("-attendance.csv", render_attendance_csv),

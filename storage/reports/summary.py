@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import agenda as agenda_rows
@@ -45,6 +43,9 @@ from convener.storage.reports.wording import (
 )
 from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ACTION_STATUS_LABELS = {
     "open": "Open",

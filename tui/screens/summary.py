@@ -11,16 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, widgets
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Footer, Input, Static
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import get_event
+from convener.storage.paths import default_export_dir
+from convener.storage.reports.export import FORMATS, export_event, file_stem
+from convener.storage.reports.markdown import render_markdown
+from convener.storage.reports.summary import build_summary
 from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
 
 UNREDACTED_DETAIL = (
@@ -60,7 +66,7 @@ class SummaryScreen(ConvenerScreen):
             id="summary-hint",
         )
         with VerticalScroll(id="summary-scroll"):
-            yield Markdown(id="summary")
+            yield widgets.Markdown(id="summary")
         with Vertical(id="export-bar"):
             yield Static(id="export-label")
             yield Input(id="export-dir")
@@ -74,10 +80,6 @@ class SummaryScreen(ConvenerScreen):
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        from convener.storage.events import get_event
-        from convener.storage.reports.markdown import render_markdown
-        from convener.storage.reports.summary import build_summary
-
         event_id = self.event["id"]
 
         def job(db: Any) -> tuple[dict[str, Any], str]:
@@ -89,13 +91,12 @@ class SummaryScreen(ConvenerScreen):
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
         self.session.current_event = self.event
-        await self.query_one("#summary", Markdown).update(text)
+        await self.query_one("#summary", widgets.Markdown).update(text)
 
     def action_export(self, unredacted: bool) -> None:
         if not unredacted:
             self.open_export_bar(False)
             return
-        from convener.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -107,9 +108,6 @@ class SummaryScreen(ConvenerScreen):
         )
 
     def open_export_bar(self, unredacted: bool) -> None:
-        from convener.storage.paths import default_export_dir
-        from convener.storage.reports.export import FORMATS, file_stem
-
         self.unredacted = unredacted
         what = "UNREDACTED export (with contacts)" if unredacted else "Export"
         self.query_one("#export-label", Static).update(
@@ -134,8 +132,6 @@ class SummaryScreen(ConvenerScreen):
 
     @on(Input.Submitted, "#export-dir")
     async def export_to(self, message: Input.Submitted) -> None:
-        from convener.storage.reports.export import FORMATS, export_event
-
         typed = message.value.strip()
         if not typed:
             self.show_result(Content("Type a folder to export to."), error=True)
