@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, is_dataclass, replace
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # C0 controls except tab/newline, DEL, C1 controls, and bidi embeddings/overrides/isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -38,6 +42,31 @@ def clean_block(value: object) -> str:
     text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     text = _UNSAFE.sub("", _ESCAPES.sub("", text).replace("\t", "    "))
     return text.strip()
+
+
+def strip_controls(text: str) -> str:
+    """`text` without escape sequences, control characters or bidi overrides; lines kept.
+
+    For text read back from the database, which another program may have written."""
+    return _UNSAFE.sub("", _ESCAPES.sub("", text))
+
+
+def without_controls(value: T) -> T:
+    """Every string inside `value` (dataclasses, tuples, lists, dicts) through
+    `strip_controls`: what a report holds is safe whoever wrote the database."""
+    cleaned: Any
+    if isinstance(value, str):
+        cleaned = strip_controls(value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: getattr(value, f.name) for f in fields(value) if f.init}
+        cleaned = replace(value, **without_controls(changes))
+    elif isinstance(value, tuple | list):
+        cleaned = type(value)(without_controls(v) for v in value)
+    elif isinstance(value, dict):
+        cleaned = {without_controls(k): without_controls(v) for k, v in value.items()}
+    else:
+        cleaned = value
+    return cleaned
 
 
 def fold(value: str) -> str:

@@ -33,7 +33,7 @@ from convener.storage.reports.finders import (
 )
 from convener.storage.reports.wording import capitalised
 from convener.storage.taxonomy import Taxonomy
-from convener.storage.text import digits
+from convener.storage.text import digits, strip_controls
 
 WITHHELD = "(name withheld)"
 A_PARTICIPANT = "A participant"
@@ -191,11 +191,16 @@ class Scrubber:
 
     def scrub(self, text: str | None) -> Scrubbed:
         """Where `text` names someone it may not, or holds a contact it may not."""
-        source = unicodedata.normalize("NFC", text or "")
+        source = strip_controls(unicodedata.normalize("NFC", text or ""))
         folded = fold(source)
         found = find_contacts(folded.text, self._numbers)
-        if not self._contacts:
-            found = [f for f in found if f.kind != EMAIL and _digits(f, folded) in self._numbers]
+        if not self._contacts:  # only protected people's numbers, and e-mails naming them
+            found = [
+                f
+                for f in found
+                if (f.kind == EMAIL and self._names.find(folded.text[f.start : f.end]))
+                or (f.kind != EMAIL and _digits(f, folded) in self._numbers)
+            ]
         contact_spans = [(f.start, f.end) for f in found]
         names = [
             (start, end)

@@ -45,7 +45,7 @@ from convener.storage.reports.wording import (
     time_range,
 )
 from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
-from convener.storage.text import name_key
+from convener.storage.text import name_key, without_controls
 
 ACTION_STATUS_LABELS = {
     "open": "Open",
@@ -99,7 +99,7 @@ def build_summary(
     tallies = participation(people, tax)
     ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
     annex = [a for a in ordered if a.attended and not a.withheld]
-    return Summary(
+    summary = Summary(
         facts=facts,
         overview=_overview(
             facts, tallies, points, len({p.speaker_number for p in points}), len(actions)
@@ -116,6 +116,7 @@ def build_summary(
         unredacted=unredacted,
         removed=dict(scrub.counts),
     )
+    return without_controls(summary)  # whoever wrote the database, no escapes reach a file
 
 
 def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool) -> EventFacts:

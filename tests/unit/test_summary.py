@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import time
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
