@@ -144,8 +144,12 @@ def _pick(
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in a leading `+` or `(` and a closing `)` that belong to the number."""
-    while start and text[start - 1] in "+(":
+    if text[start - 1 : start] == "+":
         start -= 1
+    opened = text.count(")", start, end) > text.count("(", start, end)
+    if opened and text[start - 1 : start] == "(":  # (0333) 5550142, (+92) 333...
+        start -= 1
+        start -= text[start - 1 : start] == "+"
     if text.count("(", start, end) > text.count(")", start, end) and text[end : end + 1] == ")":
         end += 1
     return start, end

@@ -10,6 +10,7 @@ decided, and the preview shows what was taken out.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -127,21 +128,43 @@ class Scrubbed:
 
     def _render(self, *, marks: bool) -> str:
         out, position = "", 0
-        for removal in self.removals:
+        for removal in self.removals if marks else _contact_lists(self.source, self.removals):
             out += self.source[position : removal.start]
             position = removal.end
             if marks:
                 out += MARKS[removal.kind]
             elif removal.kind == NAME:
-                start = not out.rstrip(" \t\"“‘'(*") or out.rstrip(" \t\"“‘'(*")[-1] in ".!?\n"
-                out += A_PARTICIPANT if start else A_PARTICIPANT.lower()
-            else:  # a contact leaves no trace, and no doubled space
+                before = out.rstrip(" \t\"“‘'(*")
+                out += A_PARTICIPANT if not before or before[-1] in ".!?\n" else "a participant"
+            else:  # a contact leaves no trace: no doubled space, no empty brackets
                 out = out.rstrip(" \t")
                 rest = self.source[position:].lstrip(" \t")
+                if out.endswith("(") and rest.startswith(")"):
+                    out, rest = out[:-1].rstrip(" \t"), rest[1:].lstrip(" \t")
                 position = len(self.source) - len(rest)
                 if out and rest and out[-1] not in "\n(" and rest[0] not in ".,;:!?)\n":
                     out += " "
         return out + self.source[position:]
+
+
+_BETWEEN_CONTACTS = re.compile(r"[\s,;/]*(?:\b(?:or|and)\b)?[\s,;/]*")
+
+
+def _contact_lists(source: str, removals: Iterable[Found]) -> list[Found]:
+    """Contacts listed together ("0300..., +92..., a@b.org") as one removal, so that no
+    trail of commas is left where they were."""
+    merged: list[Found] = []
+    for removal in removals:
+        last = merged[-1] if merged else None
+        if (
+            last
+            and NAME not in (last.kind, removal.kind)
+            and _BETWEEN_CONTACTS.fullmatch(source, last.end, removal.start)
+        ):
+            merged[-1] = Found(last.start, removal.end, last.kind)
+        else:
+            merged.append(removal)
+    return merged
 
 
 class Scrubber:
