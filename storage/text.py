@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# C0 controls except tab/newline, DEL, C1 controls, and bidi embeddings/overrides/isolates.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab/newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and
+# the noncharacters U+FFFE/U+FFFF (no XML file, so no .docx, can hold them).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 # Whole escape sequences first (CSI like ESC[2J, OSC like ESC]0;title BEL, OSC 52), so no
 # visible residue such as "[2J" is left behind; then any stray control character. An OSC is
 # removed only up to its terminator on the same line: an unterminated one must not swallow

@@ -14,19 +14,27 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from xml.etree import ElementTree
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def docx_text(data: bytes) -> str:
-    """The words of a .docx: the text of every XML part, tags removed."""
+    """The words of a .docx as Word shows them: each paragraph's runs joined, one per line
+    (table cells included), and the text of every other XML part (title, author)."""
+    lines = []
     with zipfile.ZipFile(io.BytesIO(data)) as docx:
-        parts = [
-            docx.read(name).decode("utf-8")
-            for name in docx.namelist()
-            if name.endswith((".xml", ".rels"))
-        ]
-    return "\n".join(re.sub(r"<[^>]+>", "", part) for part in parts)
+        for name in docx.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            root = ElementTree.fromstring(docx.read(name))
+            paragraphs = list(root.iter(f"{W}p"))
+            if paragraphs:
+                lines += ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in paragraphs]
+            else:
+                lines.append(" ".join(root.itertext()))
+    return "\n".join(lines)
 
 
 def views(path: Path) -> dict[str, str]:

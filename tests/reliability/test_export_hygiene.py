@@ -134,10 +134,13 @@ def test_the_next_export_removes_what_a_killed_one_left(sample_db: Path, tmp_pat
     assert all((out / n).read_text() == "keep me" for n in mine)
 
 
-def test_an_export_that_fails_midway_leaves_no_temp_file(
+def test_an_export_that_fails_midway_leaves_no_temp_file_at_all(
     sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    stale = out / ".quetta-dialogue.json.k3j_9x0q.tmp"  # from an export killed last week
+    stale.write_text('{"name": "Raheela Hameed Durrani"}')
     real_replace = os.replace
     calls: list[str] = []
 
