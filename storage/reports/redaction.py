@@ -211,10 +211,19 @@ class Scrubber:
         self._contacts = contacts
         self.marks = marks
         self.counts: Counter[str] = Counter()
+        self._seen: dict[str, Scrubbed] = {}
 
     def scrub(self, text: str | None) -> Scrubbed:
         """Where `text` names someone it may not, or holds a contact it may not."""
-        source = strip_controls(unicodedata.normalize("NFC", text or ""))
+        if not text:
+            return Scrubbed("", ())
+        known = self._seen.get(text)
+        if known is None:  # designations and organisations repeat across thousands of rows
+            known = self._seen[text] = self._search(text)
+        return known
+
+    def _search(self, text: str) -> Scrubbed:
+        source = strip_controls(unicodedata.normalize("NFC", text))
         folded = fold(source)
         found = find_contacts(folded.text, self._numbers)
         if not self._contacts:  # only protected people's numbers, and e-mails naming them
@@ -236,7 +245,8 @@ class Scrubber:
 
     def __call__(self, text: str | None) -> str:
         result = self.scrub(text)
-        self.counts.update(result.counts)
+        if result.removals:
+            self.counts.update(result.counts)
         return result.marked if self.marks else result.text
 
     def person_name(self, name: str) -> str:
