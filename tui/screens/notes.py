@@ -56,14 +56,18 @@ class NotesScreen(NotesBase):
         super().__init__(event)
         self.kinds = load_taxonomy().note_kinds
         self.speaker_pending = False
-        self.HELP_EXTRA = self.add_kind_keys()
+        self.add_kind_keys()
+        self.HELP_EXTRA = COMPOSER_KEYS
 
-    def add_kind_keys(self) -> tuple[tuple[str, str], ...]:
+    @staticmethod
+    def runtime_bindings() -> list[Binding]:
+        """The keys added when the screen is built (read by F1 and docs/keys.md)."""
+        return kind_bindings()
+
+    def add_kind_keys(self) -> None:
         """alt+letter per kind, as the taxonomy defines them (so not in the class BINDINGS)."""
-        bindings = kind_bindings()
-        for binding in bindings:
+        for binding in self.runtime_bindings():
             self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
-        return (*((b.key, b.description) for b in bindings), *COMPOSER_KEYS)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
