@@ -178,7 +178,8 @@ class Scrubber:
       in those forms, and a shorter run only where no consenting participant (`named`)
       shares it.
     - Phone numbers, ID numbers (CNIC) and e-mail addresses go unless `unredacted`; the
-      numbers of protected people (`numbers`) go always.
+      numbers (`numbers`) and e-mail addresses (`emails`) of protected people go always,
+      as do addresses that hold a protected name.
 
     Calling the scrubber returns the exported text (or the preview's, with `marks`) and
     tallies what it removed in `counts`; `scrub` is the pure search behind it.
@@ -191,6 +192,7 @@ class Scrubber:
         withheld: Iterable[str | None] = (),
         named: Iterable[str | None] = (),
         numbers: Mapping[str, str] | None = None,
+        emails: Iterable[str | None] = (),
         contacts: bool = True,
         marks: bool = False,
     ) -> None:
@@ -208,6 +210,7 @@ class Scrubber:
             }
         self._names = NameFinder(wanted)
         self._numbers = {k: v for k, v in (numbers or {}).items() if len(k) >= 7}
+        self._emails = {fold(e.strip()).text for e in emails if e and e.strip()}
         self._contacts = contacts
         self.marks = marks
         self.counts: Counter[str] = Counter()
@@ -226,13 +229,8 @@ class Scrubber:
         source = strip_controls(unicodedata.normalize("NFC", text))
         folded = fold(source)
         found = find_contacts(folded.text, self._numbers)
-        if not self._contacts:  # only protected people's numbers, and e-mails naming them
-            found = [
-                f
-                for f in found
-                if (f.kind == EMAIL and self._names.find(folded.text[f.start : f.end]))
-                or (f.kind != EMAIL and _digits(f, folded) in self._numbers)
-            ]
+        if not self._contacts:  # only protected people's contacts, and e-mails naming them
+            found = [f for f in found if self._always_removed(f, folded)]
         contact_spans = [(f.start, f.end) for f in found]
         names = [
             (start, end)
@@ -242,6 +240,12 @@ class Scrubber:
         removals = [Found(*folded.source_span(f.start, f.end), f.kind) for f in found]
         removals += _names(source, [folded.source_span(*span) for span in names])
         return Scrubbed(source, tuple(sorted(removals, key=lambda r: r.start)))
+
+    def _always_removed(self, found: Found, folded: Folded) -> bool:
+        if found.kind == EMAIL:
+            address = folded.text[found.start : found.end]
+            return address in self._emails or bool(self._names.find(address))
+        return _digits(found, folded) in self._numbers
 
     def __call__(self, text: str | None) -> str:
         result = self.scrub(text)
@@ -345,7 +349,7 @@ def scrubber_for(
 ) -> Scrubber:
     """The scrubber for one event's report, from the people it must know about.
 
-    `protected`: every protected person on file (their names and numbers never appear);
+    `protected`: every protected person on file (names, numbers, e-mails never appear);
     `attendees`: the event's people, whose consent decides whose names may appear.
     """
     attendees, protected = list(attendees), list(protected)
@@ -362,6 +366,7 @@ def scrubber_for(
         withheld=withheld,
         named=[p["name"] for p in attendees if may_name(p, unredacted=False)],
         numbers=numbers,
+        emails=[p.get("email") for p in protected],
         contacts=not unredacted,
         marks=marks,
     )

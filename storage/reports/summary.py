@@ -81,7 +81,7 @@ def build_summary(
     chatham = event.get("attribution_default") == "chatham_house"
     registered = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
     scrub = scrubber_for(
-        db.query("SELECT name, phone, id_number FROM people WHERE protected = 1"),
+        db.query("SELECT name, phone, id_number, email FROM people WHERE protected = 1"),
         registered,
         unredacted=unredacted,
         marks=marks,

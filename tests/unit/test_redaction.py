@@ -192,12 +192,13 @@ def test_what_is_left_reads_as_a_sentence(scrub: Scrubber, text: str, expected: 
 def test_unredacted_keeps_contacts_and_withheld_names_but_never_protected_ones() -> None:
     people = [
         {"name": "Naseebullah Achakzai", "consent_name": 0, "phone": "03331112223"},
-        {"name": "Gul Bano", "protected": 1, "phone": "0345 9876521", "id_number": ""},
+        {"name": "Gul Bano", "protected": 1, "phone": "0345 9876521", "email": "x9@ex.org"},
     ]
     protected = [people[1]]
     text = "Naseebullah 03331112223 brought Gul Bano; 0345-9876521; gul@example.org; a@b.org"
     full = scrubber_for(protected, people, unredacted=True)(text)
     assert full == "Naseebullah 03331112223 brought a participant;; a@b.org"
+    assert scrubber_for(protected, people, unredacted=True)("Mail X9@ex.org now") == "Mail now"
     redacted = scrubber_for(protected, people, unredacted=False)
     assert redacted(text) == "A participant brought a participant;"
     assert removed_text(redacted.counts) == (
