@@ -1,5 +1,5 @@
-"""The heavy third-party modules, loaded on first use: the one module that imports inside
-functions.
+"""The heavy third-party modules, loaded on first use, and the platform's own locking
+module: the one module that imports inside functions.
 
 The home screen needs none of `HEAVY`, so none is imported before it is drawn (a test checks
 `sys.modules`); each loads when a feature first needs it, or on the database thread after
@@ -69,3 +69,17 @@ def sqlcipher() -> Any:
     from sqlcipher3 import dbapi2
 
     return dbapi2
+
+
+def posix_locks() -> Any:
+    """fcntl (Linux, macOS): absent on Windows, so never imported at module level."""
+    import fcntl
+
+    return fcntl
+
+
+def windows_locks() -> Any:
+    """msvcrt (Windows only)."""
+    import msvcrt
+
+    return msvcrt

@@ -262,10 +262,13 @@ def _install_hangup_handlers(app: ConvenerApp) -> None:
     Textual installs no handler for these; without one the draft in memory would be lost.
     A hang-up comes with a SIGCONT, on which Textual would re-enter application mode
     (a second output thread) while shutting down, and hang: that handler is removed first.
+    Windows has neither SIGHUP nor SIGCONT: only the signals this platform has are used.
     """
+    sigcont: int | None = getattr(signal, "SIGCONT", None)
 
     def handle(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        if sigcont is not None:
+            signal.signal(sigcont, signal.SIG_DFL)
         app.flush_state()
         app.writer.close(timeout=1.5)
         try:
@@ -273,5 +276,7 @@ def _install_hangup_handlers(app: ConvenerApp) -> None:
         except Exception:
             raise SystemExit(128 + signum) from None
 
-    for sig in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(sig, handle)
+    for name in ("SIGHUP", "SIGTERM"):
+        sig: int | None = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, handle)
