@@ -211,7 +211,56 @@ def m001_initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
 
 
-MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", m001_initial),)
+CONSENT_STATES = ("yes", "no", "not_asked")
+
+
+def m003_consent_per_event(db: Database) -> None:
+    """Consent moves to the registration (per event, three states); lists keep their own refs.
+
+    Today's `people.consent_name` becomes `registrations.consent`:
+    1 -> "yes"; 0 -> "no" only when the audit trail shows it was set in the app (an `update`
+    of the person listing `consent_name`), otherwise "not_asked". A 0 from a file cannot be
+    told apart from "no column", so it is taken as not asked: nobody is named on a guess.
+    `people.consent_name` stays as a legacy column that nothing reads for decisions.
+    """
+    for column, kind, default in (
+        ("consent", "TEXT NOT NULL", "'not_asked'"),
+        ("consent_basis", "TEXT", None),
+        ("consent_source", "TEXT", None),
+        ("consent_at", "TEXT", None),
+        ("list_ref", "TEXT", None),
+    ):
+        tail = f" DEFAULT {default}" if default else ""
+        db.execute(f"ALTER TABLE registrations ADD COLUMN {column} {kind}{tail}")
+    db.execute("ALTER TABLE people ADD COLUMN group_guessed INTEGER NOT NULL DEFAULT 0")
+    set_in_app = {
+        str(row[0])
+        for row in db.execute(
+            "SELECT entity_id FROM audit WHERE action = 'update' AND entity = 'person'"
+            " AND detail LIKE '%consent_name%'"
+        ).fetchall()
+    }
+    for person_id, consent, created in db.execute(
+        "SELECT id, consent_name, created_at FROM people"
+    ).fetchall():
+        if consent:
+            state, source = "yes", "app" if person_id in set_in_app else "file"
+        elif person_id in set_in_app:
+            state, source = "no", "app"
+        else:
+            continue
+        db.execute(
+            "UPDATE registrations SET consent = ?, consent_source = ?, consent_at = ?"
+            " WHERE person_id = ?",
+            [state, source, created, person_id],
+        )
+    db.execute("CREATE INDEX registrations_list_ref ON registrations(event_id, list_ref)")
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial", m001_initial),
+    (3, "consent per event", m003_consent_per_event),
+)
 LATEST = MIGRATIONS[-1][0]
 
 
