@@ -41,6 +41,10 @@ _PHRASES: dict[str, str] = {
     "age group": "age_band",
     "national id": "id_number",
     "consent to publish": "consent_name",
+    "may be named": "consent_name",
+    "consent to be named": "consent_name",
+    "name in report": "consent_name",
+    "may name": "consent_name",
     "photo consent": "consent_photo",
     # A reference of this list: how a re-sent list says "the same row as before".
     **{

@@ -169,7 +169,8 @@ def import_loaded(
     ):
         raise EventClashError(str(path), existing, event_row)
     event_row.update(
-        id=stable_id("event", slug),
+        # Replacing on purpose updates that event in place, whatever made it.
+        id=existing["id"] if existing is not None and allow_replace else stable_id("event", slug),
         slug=slug,
         organisers=json.dumps(event_row["organisers"], ensure_ascii=False),
         started_at=_stamp(raw_event.get("started_at"), None, reader, ("event", "started_at")),
