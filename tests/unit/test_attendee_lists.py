@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.attendees import bulk_update, list_attendees, update_attendee
-from convener.storage.checkins import check_in, record_door_consent
+from convener.storage.checkins import check_in, counts, record_door_consent
 from convener.storage.consent import set_consent
 from convener.storage.errors import ValidationError
 from convener.storage.events import create_event
@@ -80,6 +80,10 @@ def test_first_import_keeps_same_name_people_and_guesses_groups(
     # No consent column: nobody was asked.
     assert {r["consent"] for r in rows} == {"not_asked"}
     assert {r["list_ref"] for r in rows} == {str(n) for n in range(1, 9)}
+    # The live panel counts guessed groups among those checked in.
+    for row in rows[:3]:
+        check_in(db, event["id"], row["id"])
+    assert counts(db, event["id"]).groups_guessed == 3
 
 
 def test_reimport_of_the_same_list_keeps_what_was_set_in_the_app(
