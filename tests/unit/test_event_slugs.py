@@ -8,8 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.attendees import list_attendees
-from convener.storage.clock import stable_id
 from convener.storage.checkins import record_door_consent
+from convener.storage.clock import stable_id
 from convener.storage.events import get_event, list_events
 from convener.storage.imports.dispatch import import_file
 from convener.storage.imports.event_file import EventClashError, legacy_slug

@@ -238,6 +238,8 @@ def test_yes_answers_same_person(
     )
     code, out, err = run(capsys, "--db", db_file, "import", other, "--event", "pd", "--yes")
     assert (code, err) == (0, "")
+    assert "0 new, 1 changed" in out.splitlines()[0]
+    assert "designation: “Deputy Director” -> “Director”" in out
     assert [r[:3] for r in rows_of(db_file)] == [("Ghulam Nabi", "Director", "0333-7654302")]
 
 
