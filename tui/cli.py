@@ -7,6 +7,7 @@ error is one sentence on stderr with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -93,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(getattr(exc, "exit_status", EXIT_ERROR))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`convener import ... | head`): what was asked is done; say
+        # nothing more and let Python not complain while flushing at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
