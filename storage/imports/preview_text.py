@@ -13,7 +13,6 @@ from convener.storage.imports.merge import FieldChange, ImportPreview
 from convener.storage.taxonomy import load_taxonomy
 
 
-
 def shown(field: str, value: Any) -> str:
     """A stored value as the preview shows it: labels for codes, yes/no for flags."""
     if value is None or value == "":
