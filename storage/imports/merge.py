@@ -474,6 +474,8 @@ def _compare(row: FileRow, person: dict[str, Any], preview: ImportPreview) -> No
             continue
         if key == "id_number" and id_key(value) == id_key(old):
             continue
+        if isinstance(value, str) and isinstance(old, str) and name_key(value) == name_key(old):
+            continue  # only case or spacing differs: what is stored may have been corrected
         if key == "protected" and old and not value:
             preview.conflicts.append(
                 Conflict(

@@ -366,3 +366,12 @@ def test_same_phone_under_another_name_is_a_question(
         "Hina Qureshi",
         "Rubina Shah",
     ]
+
+
+def test_a_list_in_other_capitals_changes_nothing(
+    db: Database, event: dict[str, Any], tmp_path: Path
+) -> None:
+    import_file(db, write_list(tmp_path, ROWS[:3]), event["slug"])
+    shouted = [row.upper() for row in ROWS[:3]]
+    preview = preview_import(db, write_list(tmp_path, shouted, "upper.csv"), event["slug"])
+    assert (len(preview.new), len(preview.changed), len(preview.unchanged)) == (0, 0, 3)
