@@ -140,7 +140,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(
     assert out.splitlines()[:3] == [
         "Would import list.csv into Provincial Dialogue (pd): 4 new, 0 changed, 0 unchanged,"
         " 0 in the database but not in the file (kept).",
-        "Columns read: ref, name, designation, organisation, gender, phone",
+        "Columns read: reference, name, designation, organisation, sex, phone",
         "New people:",
     ]
     assert "  line 2: Ghulam Nabi (Federal Investigation Agency); group guessed: FIA" in out
