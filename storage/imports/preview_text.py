@@ -12,7 +12,6 @@ from convener.storage.consent import CONSENT_LABELS
 from convener.storage.imports.merge import FIELD_LABELS, FieldChange, ImportPreview
 from convener.storage.taxonomy import load_taxonomy
 
-
 COLUMN_LABELS = {**FIELD_LABELS, "ref": "reference", "consent_name": "consent", "gender": "sex"}
 
 
