@@ -213,3 +213,88 @@ async def test_markup_looking_names_are_literal(
         assert "[@click=app.quit]x[/]" in text
     rows = read_db(sample_db, "SELECT name FROM people WHERE name LIKE '%[%'")
     assert sorted(r["name"] for r in rows) == sorted(MARKUP_NAMES)
+
+
+def checked_in_count(db_path: Path) -> int:
+    rows = read_db(
+        db_path,
+        """SELECT count(*) AS n FROM checkins c JOIN events e ON e.id = c.event_id
+        WHERE e.slug = ? AND c.undone_at IS NULL""",
+        [PRACTICE],
+    )
+    return int(rows[0]["n"])
+
+
+async def test_double_enter_checks_in_one_person(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """As reported: `ghulam`, Enter, Enter 150 ms apart took the count up by two."""
+    before = checked_in_count(sample_db)
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press(*"ghulam", "enter")
+        await pilot.pause(0.15)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Type a name first" in str(n.message) for n in app._notifications)
+        assert "1 checked in of 41 expected" in screen_text(app)
+    assert checked_in_count(sample_db) == before + 1
+    assert len(active_checkins(sample_db, "Ghulam Rasool Notezai")) == 1
+
+
+async def test_enter_after_moving_the_highlight_checks_in(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """With nothing typed, an arrow key (or a click) is what makes the highlight a choice."""
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert checked_in_count(sample_db) == 0
+        await pilot.press("down", "up")
+        first = screen.results.highlighted
+        assert first is not None
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert checked_in_count(sample_db) == 1
+        second = screen.results.entries[2]
+        await pilot.click("#results", offset=(5, 2))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert len(active_checkins(sample_db, str(first.row["name"]))) == 1
+    assert len(active_checkins(sample_db, str(second.row["name"]))) == 1
+    assert checked_in_count(sample_db) == 2
+
+
+async def test_an_arrival_takes_six_keys_or_fewer(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Every registered person of the sample is found by at most five letters, then Enter."""
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        names = sorted(str(e.row["name"]) for e in screen.index.entries)
+        worst = 0
+        for name in names:
+            words = name.casefold().split()
+            typed = next(
+                (
+                    w[i:j]
+                    for w in words
+                    for j in range(1, 6)
+                    for i in range(0, 1)
+                    if (hits := screen.index.search(w[i:j])) and hits[0].row["name"] == name
+                ),
+                None,
+            )
+            assert typed is not None, f"{name} not first for any fragment of five letters"
+            worst = max(worst, len(typed) + 1)
+        assert worst <= 6
+        await pilot.press(*"durr", "enter")  # the same, through the keys
+        await app.workers.wait_for_complete()
+    assert len(active_checkins(sample_db, "Raheela Hameed Durrani")) == 1

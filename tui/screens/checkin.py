@@ -51,7 +51,7 @@ class CheckinScreen(ConvenerScreen):
     HELP_TITLE = "Check-in"
     HELP_EXTRA = (
         ("type", "Search names, designations, organisations, phones"),
-        ("enter", "Check in the highlighted person"),
+        ("enter", "Check in the highlighted person (after typing or moving the highlight)"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, id="checkin-down"),
@@ -133,6 +133,11 @@ class CheckinScreen(ConvenerScreen):
 
     @on(Input.Submitted, "#search")
     async def check_in_highlighted(self) -> None:
+        if not self.query_one("#search", Input).value.strip() and not self.results.moved_by_user:
+            # An Enter on an empty box (a double tap, a key bounce) names nobody: the first
+            # row of the whole list is not someone who arrived.
+            self.notify("Type a name first.", severity="warning", timeout=3)
+            return
         entry = self.results.highlighted
         if entry is None:
             self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
