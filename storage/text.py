@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from convener.storage.name_match import search_key
+
 # C0 controls except tab/newline, DEL, C1 controls, and bidi embeddings/overrides/isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Whole escape sequences first (CSI like ESC[2J, OSC like ESC]0;title BEL, OSC 52), so no
@@ -41,10 +43,9 @@ def clean_block(value: object) -> str:
 
 
 def fold(value: str) -> str:
-    """Search key: case-, accent- and spacing-insensitive, Urdu in any normal form."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub("", bare.translate(_URDU_DIGITS))
+    """Search key without spaces: `name_match.search_key` (case, accents, spacing, Urdu
+    letters as typed on any keyboard, digits in any script)."""
+    return search_key(value).replace(" ", "")
 
 
 def name_key(value: str) -> str:
