@@ -216,7 +216,10 @@ def _one_slip(a: str, b: str) -> bool:
         return True
     if _is_urdu(a) != _is_urdu(b):  # Urdu leaves vowels out: only cheap vowel edits differ
         return similarity(a, b) >= 0.6
-    longest = max(len(a), len(b))
+    short, long = sorted((a, b), key=len)
+    if long[:-1] == short and long[-1] in "aeiy":  # Raheel / Raheela: two names, not a slip
+        return False
+    longest = len(long)
     allowed = 2 if longest >= 8 else 1 if longest >= 5 else 0
     return _plain_distance(a, b) <= allowed
 

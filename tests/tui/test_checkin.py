@@ -298,3 +298,96 @@ async def test_an_arrival_takes_six_keys_or_fewer(
         await pilot.press(*"durr", "enter")  # the same, through the keys
         await app.workers.wait_for_complete()
     assert len(active_checkins(sample_db, "Raheela Hameed Durrani")) == 1
+
+
+FARZANAS = [
+    {"name": "Farzana Rind", "organisation": "UNDP", "designation": "Gender Officer",
+     "phone": "0300 1111222"},
+    {"name": "Farzana Rind", "organisation": "Police", "designation": "Inspector",
+     "phone": "0333 4444555"},
+    {"name": "farzana  rind", "organisation": "Police", "designation": "Inspector",
+     "phone": "0345 7777888", "protected": "yes"},
+]  # fmt: skip
+
+
+def add_people(db_path: Path, people: list[dict[str, str]]) -> None:
+    from convener.storage.attendees import add_attendee
+    from convener.storage.db.connection import connect
+    from convener.storage.events import get_event
+
+    with connect(db_path) as db:
+        event = get_event(db, PRACTICE)
+        for fields in people:
+            add_attendee(db, event["id"], dict(fields))
+
+
+async def test_namesakes_are_told_apart_on_the_door_screen(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Two Farzana Rind (and a protected third): organisation first, then the last phone
+    digits, never a protected person's digits, in the list, the toast and latest arrivals."""
+    add_people(sample_db, FARZANAS)
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press(*"farzana")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Farzana Rind (UNDP)" in text
+        assert "Farzana Rind (phone …555)" in text
+        assert "888" not in text  # the protected namesake's phone stays off the screen
+        await pilot.press(*" undp", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(
+            "✓ Farzana Rind (UNDP) checked in." in str(n.message) for n in app._notifications
+        )
+        panel = str(app.screen.query_one(LivePanel).render())
+        assert "Farzana Rind (UNDP)" in screen_text(app), panel
+        await pilot.press(*"farz 555", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Farzana Rind (phone …555)" in screen_text(app)
+    assert len(active_checkins(sample_db, "Farzana Rind")) == 2
+
+
+async def test_names_found_however_typed_at_the_door(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Spelling variants, Latin for Urdu script, Arabic keyboard letters: found and first."""
+    add_people(sample_db, [{"name": "سعدیہ بلوچ", "organisation": "BRSP"}])
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        for typed, first in [
+            ("bezenjo", "Sardar Alam Khan Bizenjo"),
+            ("sadia", "سعدیہ بلوچ"),
+            ("سعديه", "سعدیہ بلوچ"),  # ي and ه from an Arabic keyboard layout
+        ]:
+            await pilot.press(*typed)
+            await pilot.pause()
+            assert screen.results.highlighted is not None
+            assert screen.results.highlighted.row["name"] == first, typed
+            assert first in screen_text(app)
+            await pilot.press("escape")  # clears the search
+        await pilot.press(*"sadia", "enter")
+        await app.workers.wait_for_complete()
+    assert len(active_checkins(sample_db, "سعدیہ بلوچ")) == 1
+
+
+async def test_walk_in_warns_about_a_spelling_variant(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Walk-in "Bezenjo" beside the registered "Bizenjo": one person, not a walk-in too."""
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press("ctrl+n", *"Sardar Alam Khan Bezenjo", "tab", *"BNP")
+        await select_option(pilot, app, "#stakeholder_group", "Political")
+        await select_option(pilot, app, "#gender", "Male")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        warning = app.screen.query_one("#duplicate")
+        assert warning.display
+        assert "Sardar Alam Khan Bizenjo" in str(warning.render())
+    assert read_db(sample_db, "SELECT id FROM people WHERE name LIKE '%Bezenjo'") == []

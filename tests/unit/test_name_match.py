@@ -99,6 +99,8 @@ NOT_SAME = [
     ("Farzana Rind", "Farzana Kakar"),
     ("Sadia Baloch", "Sadaf Amjad"),
     ("Zahoor Ahmed", "Zahir Ahmed"),
+    ("Raheel Durrani", "Raheela Durrani"),
+    ("Nabeel Khan", "Nabeela Khan"),
 ]
 
 

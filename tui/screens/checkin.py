@@ -42,9 +42,12 @@ class SearchBox(Input):
         self.on_value(value)
 
 
-def shown_name(row: dict[str, Any]) -> str:
-    """The name for messages that others may read over a shoulder: never a protected one."""
-    return "a protected person" if row.get("protected") else str(row["name"])
+def shown_name(row: dict[str, Any], entry: Entry | None = None) -> str:
+    """The name for messages that others may read over a shoulder: never a protected one,
+    and with what tells namesakes apart ("Farzana Rind (UNDP)")."""
+    if row.get("protected"):
+        return "a protected person"
+    return entry.label if entry is not None else str(row["name"])
 
 
 class CheckinScreen(ConvenerScreen):
@@ -126,7 +129,8 @@ class CheckinScreen(ConvenerScreen):
 
     def update_panel(self) -> None:
         """Recount the room: after a check-in, an undo or a walk-in, not per keystroke."""
-        self.query_one(LivePanel).show(tally(e.row for e in self.index.entries))
+        labels = {e.row["id"]: e.label for e in self.index.entries if e.apart}
+        self.query_one(LivePanel).show(tally(e.row for e in self.index.entries), labels)
 
     def action_move(self, delta: int) -> None:
         self.results.move(delta)
@@ -142,7 +146,7 @@ class CheckinScreen(ConvenerScreen):
         if entry is None:
             self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
             return
-        name = shown_name(entry.row)
+        name = shown_name(entry.row, entry)
         if entry.row.get("checked_in_at"):
             self.notify(
                 f"{name} is already checked in (at {local_time(entry.row['checked_in_at'])}).",
@@ -211,7 +215,9 @@ class CheckinScreen(ConvenerScreen):
         entry = self.index.find(person_id)
         if entry is not None:
             self.apply(entry, row)
-        self.notify(f"Check-in of {shown_name(row)} undone (kept in the history).", markup=False)
+        self.notify(
+            f"Check-in of {shown_name(row, entry)} undone (kept in the history).", markup=False
+        )
         self.refresh_results()
 
     def action_walk_in(self) -> None:
@@ -227,9 +233,10 @@ class CheckinScreen(ConvenerScreen):
             if existing is not None:
                 self.apply(existing, row)
             else:
-                self.index.add(row)
+                existing = self.index.add(row)
                 self.update_panel()
-            self.notify(f"✓ Walk-in {shown_name(row)} added and checked in.", markup=False)
+            name = shown_name(row, existing)
+            self.notify(f"✓ Walk-in {name} added and checked in.", markup=False)
             self.clear_search()
 
         self.app.push_screen(WalkInScreen(self.event, typed), added)

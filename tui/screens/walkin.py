@@ -1,8 +1,9 @@
 """Walk-in: register and check in someone who was not on the list, in one step.
 
 Name, organisation, stakeholder group and sex are required; the name is prefilled from the
-search box. A probable duplicate (same name modulo case, spacing, NFC) is shown first, and
-only a second confirmation adds the person anyway.
+search box. A probable duplicate (the same name however typed, a spelling variant such as
+Bezenjo / Bizenjo, or the name in the other script) is shown first, and only a second
+confirmation adds the person anyway.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class WalkInScreen(ConvenerModal):
         if not found:
             return False
         self.warned_for = key
-        lines = [f"Possible duplicate: {len(found)} registered with this name:"]
+        lines = [f"Possible duplicate: {len(found)} registered with this name or a close spelling:"]
         for row in found[:3]:
             where = ", ".join(p for p in (row["designation"], row["organisation"]) if p)
             state = (

@@ -139,7 +139,7 @@ class ResultList(Widget, can_focus=False):
         name_width = max(20, width * 2 // 5)
         detail_width = max(0, width - name_width - 25)
         segments = [
-            Segment(set_cell_size(f" {marker}{row['name']}", name_width - 1) + " ", style),
+            Segment(set_cell_size(f" {marker}{entry.label}", name_width - 1) + " ", style),
             Segment(set_cell_size(describe(entry), detail_width), detail_style),
             Segment(status.rjust(25), done_style if status else style),
         ]
