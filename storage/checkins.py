@@ -10,7 +10,9 @@ from sqlite_utils import Database
 
 from convener.storage.attendees import add_attendee, get_attendee
 from convener.storage.clock import utc_now
+from convener.storage.consent import set_consent
 from convener.storage.db.migrations import device_id
+from convener.storage.errors import ValidationError
 from convener.storage.rows import audit, insert, one
 
 
@@ -70,8 +72,23 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     )
 
 
+def record_door_consent(db: Database, event_id: str, person_id: str, answer: str) -> bool:
+    """The answer to "May the public report name you?" asked at check-in; True if it changed.
+
+    `answer` is "yes" or "no"; a dismissed question records nothing (it stays not asked).
+    Recorded with source and basis "door", so no later import changes it.
+    """
+    if answer not in ("yes", "no"):
+        raise ValidationError("consent", ["the door records yes or no; dismissing asks nothing"])
+    return set_consent(db, event_id, person_id, answer, source="door", basis="door")
+
+
 def walk_in(db: Database, event_id: str, fields: dict[str, Any]) -> CheckinResult:
-    """Register someone who was not expected and check them in, in one transaction."""
+    """Register someone who was not expected and check them in, in one transaction.
+
+    The form shows `capitalise_name` and `guess_group` results before saving; this stores
+    what it is given (pass `group_guessed` when the group is the untouched guess).
+    """
     with db.atomic():
         person = add_attendee(db, event_id, fields, source="walk_in")
         return check_in(db, event_id, person["id"])

@@ -33,6 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
     p.add_argument("--event", metavar="EVENT", help="slug or id of the event (attendee lists)")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="attendee lists: show what would change (new, changed, kept), write nothing",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="attendee lists: a row with the same name and organisation as someone registered "
+        "but another phone or ID is the same person (default: a new person, with a warning)",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="event files: replace an event that has the same slug but another title or date",
+    )
     sub.add_parser("events", help="list the events in the database")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
     for name, what in (
@@ -72,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(db_path, args)
     except ConvenerError as exc:
         print(f"convener: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        # A refusal that an option can overrule (an event file clashing with another event)
+        # exits 2 like a usage error; everything else 1.
+        return int(getattr(exc, "exit_status", EXIT_ERROR))
     except KeyboardInterrupt:
         return 130
 
@@ -92,12 +110,39 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
-    from convener.storage.imports.dispatch import import_file
+    from convener.storage.imports.dispatch import SHEET_SUFFIXES, import_file
 
+    if args.file.suffix.lower() in SHEET_SUFFIXES and args.event:
+        return _import_list(db_path, args)
+    if args.dry_run or args.yes:
+        option = "--dry-run" if args.dry_run else "--yes"
+        print(
+            f"convener: {option} is for attendee lists (CSV or XLSX with --event)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     with connect(db_path) as db:
-        report = import_file(db, args.file, args.event)
+        report = import_file(db, args.file, args.event, allow_replace=args.replace)
     state = "imported" if report.changed else "already up to date"
     print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
+    return 0
+
+
+def _import_list(db_path: Path, args: argparse.Namespace) -> int:
+    """An attendee list: preview it (--dry-run) or merge it, printing what changes."""
+    from convener.storage.db.connection import connect
+    from convener.storage.imports.merge import apply_import, preview_import
+    from convener.storage.imports.preview_text import preview_lines
+
+    with connect(db_path) as db:
+        preview = preview_import(db, args.file, args.event)
+        result = (
+            preview if args.dry_run else apply_import(db, preview, preview.answers(same=args.yes))
+        )
+    for line in preview_lines(result):
+        print(line)
+    for warning in result.warnings:
+        print(f"convener: warning: {warning}", file=sys.stderr)
     return 0
 
 
