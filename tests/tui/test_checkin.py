@@ -391,3 +391,115 @@ async def test_walk_in_warns_about_a_spelling_variant(
         assert warning.display
         assert "Sardar Alam Khan Bizenjo" in str(warning.render())
     assert read_db(sample_db, "SELECT id FROM people WHERE name LIKE '%Bezenjo'") == []
+
+
+def consent_of(db_path: Path, name: str) -> list[str]:
+    rows = read_db(
+        db_path,
+        """SELECT r.consent FROM registrations r JOIN people p ON p.id = r.person_id
+        JOIN events e ON e.id = r.event_id WHERE e.slug = ? AND p.name = ?""",
+        [PRACTICE, name],
+    )
+    return [str(r["consent"]) for r in rows]
+
+
+async def test_the_next_name_is_never_taken_for_a_consent_answer(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Check in Ghulam, type `nasreen` at once: Ghulam stays "not asked"; then ctrl+y for
+    Nasreen records "yes" (asked at the door), and ctrl+n for the next records "no"."""
+    add_people(
+        sample_db,
+        [
+            {"name": "Ghulam Haider", "organisation": "Levies"},
+            {"name": "Nasreen Akhtar", "organisation": "BRSP"},
+            {"name": "Durkhanai Kakar", "organisation": "UNHCR"},
+        ],
+    )
+    for name in ("Ghulam Haider", "Nasreen Akhtar", "Durkhanai Kakar"):
+        assert consent_of(sample_db, name) == ["not_asked"]
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkin(pilot, app)
+        await pilot.press(*"ghulam", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "May the public report name Ghulam Haider?" in text
+        assert "ctrl+y yes" in text and "ctrl+n no" in text
+        await pilot.press(*"nasreen")
+        await pilot.pause()
+        assert "May the public report name" not in screen_text(app)
+        assert screen.query_one("#search").value == "nasreen"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "May the public report name Nasreen Akhtar?" in screen_text(app)
+        await pilot.press("ctrl+y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "May the public report name" not in screen_text(app)
+        await pilot.press(*"durk", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+n")  # answers "no"; opens no walk-in form
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+    assert consent_of(sample_db, "Ghulam Haider") == ["not_asked"]
+    assert consent_of(sample_db, "Nasreen Akhtar") == ["yes"]
+    assert consent_of(sample_db, "Durkhanai Kakar") == ["no"]
+    assert len(active_checkins(sample_db, "Ghulam Haider")) == 1
+    basis = read_db(
+        sample_db,
+        """SELECT r.consent_basis, r.consent_source FROM registrations r
+        JOIN people p ON p.id = r.person_id JOIN events e ON e.id = r.event_id
+        WHERE e.slug = ? AND p.name = 'Nasreen Akhtar'""",
+        [PRACTICE],
+    )
+    assert basis == [{"consent_basis": "door", "consent_source": "door"}]
+
+
+async def test_protected_people_are_never_asked(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    add_people(sample_db, [{"name": "Zarghuna Survivor", "organisation": "", "protected": "yes"}])
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press(*"zargh", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "May the public report name" not in screen_text(app)
+        await pilot.press("ctrl+y")
+        await app.workers.wait_for_complete()
+    assert consent_of(sample_db, "Zarghuna Survivor") == ["not_asked"]
+    assert len(active_checkins(sample_db, "Zarghuna Survivor")) == 1
+
+
+async def test_walk_in_is_capitalised_guessed_and_asked(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """ "zia ul haq" from the FIA: shown and saved as "Zia ul Haq", group FIA guessed (and
+    marked as a guess), then asked the consent question at the door."""
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkin(pilot, app)
+        await pilot.press("f2", *"zia ul haq", "tab", *"Federal Investigation Agency")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Saved as: Zia ul Haq" in text
+        assert "Guessed from ‘federal investigation agency’" in text
+        await select_option(pilot, app, "#gender", "Male")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+        assert "May the public report name Zia ul Haq?" in screen_text(app)
+        await pilot.press("ctrl+y")
+        await app.workers.wait_for_complete()
+    rows = read_db(
+        sample_db,
+        "SELECT stakeholder_group, group_guessed FROM people WHERE name = 'Zia ul Haq'",
+    )
+    assert rows == [{"stakeholder_group": "fia", "group_guessed": 1}]
+    assert consent_of(sample_db, "Zia ul Haq") == ["yes"]

@@ -55,6 +55,7 @@ class CheckinScreen(ConvenerScreen):
     HELP_EXTRA = (
         ("type", "Search names, designations, organisations, phones"),
         ("enter", "Check in the highlighted person (after typing or moving the highlight)"),
+        ("ctrl+y / ctrl+n", "Answer the consent question after a check-in (yes / no)"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, id="checkin-down"),
@@ -62,6 +63,9 @@ class CheckinScreen(ConvenerScreen):
         Binding("pagedown", "move(10)", "Page down", show=False, id="checkin-pgdn"),
         Binding("pageup", "move(-10)", "Page up", show=False, id="checkin-pgup"),
         Binding("ctrl+n,f2", "walk_in", "Walk-in", id="checkin-walkin"),
+        # While the consent question shows, ctrl+y and ctrl+n answer it (ctrl+n is "no" then,
+        # not a walk-in: F2 still opens one). Neither can start a name.
+        Binding("ctrl+y", "consent('yes')", "Named: yes", show=False, id="checkin-consent-yes"),
         Binding("ctrl+z", "undo_last", "Undo last", id="checkin-undo"),
         Binding("f8", "uncheck", "Un-check", id="checkin-uncheck"),
         Binding("ctrl+t", "notes", "Notes", id="checkin-notes"),
@@ -74,6 +78,8 @@ class CheckinScreen(ConvenerScreen):
         self.index = AttendeeIndex()
         self.last_checked: list[str] = []
         self.shown_query: str | None = None
+        # The person the consent question is about, while it shows.
+        self.asking: Entry | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -85,6 +91,7 @@ class CheckinScreen(ConvenerScreen):
                     " Enter checks in",
                     id="search",
                 )
+                yield Static(id="consent-ask")
                 yield Static(" ", id="match-count", classes="hint")
                 yield ResultList(id="results")
             yield LivePanel(id="live-panel")
@@ -100,6 +107,7 @@ class CheckinScreen(ConvenerScreen):
         # cyclic collector's sight, or each full collection walks them all again, a pause of
         # tens of milliseconds in the middle of typing. on_unmount gives them back.
         gc.freeze()
+        self.query_one("#consent-ask", Static).display = False
         self.refresh_results()
         self.update_panel()
         self.query_one("#search", Input).focus()
@@ -118,6 +126,8 @@ class CheckinScreen(ConvenerScreen):
 
     def refresh_results(self) -> None:
         query = self.query_one("#search", Input).value
+        if query and self.asking is not None:
+            self.dismiss_question()  # the next arrival's name: never an answer
         self.shown_query = query
         hits = self.index.search(query)
         self.results.show(hits)
@@ -169,6 +179,58 @@ class CheckinScreen(ConvenerScreen):
         self.last_checked.append(person_id)
         self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
         self.refresh_results()
+        self.ask_consent(entry)
+
+    def ask_consent(self, entry: Entry) -> None:
+        """Ask "May the public report name you?" of someone nobody has asked yet.
+
+        Answered with ctrl+y / ctrl+n; anything typed dismisses it as not asked, so the next
+        arrival's name goes into the search box and is never taken for an answer.
+        """
+        from convener.storage.consent import consent_question_due
+
+        self.dismiss_question()
+        if not consent_question_due(entry.row):
+            return
+        self.asking = entry
+        ask = self.query_one("#consent-ask", Static)
+        ask.update(
+            Content.assemble(
+                "May the public report name ",
+                (entry.label, "bold"),
+                "?  ",
+                ("ctrl+y", "bold $accent"),
+                " yes  ",
+                ("ctrl+n", "bold $accent"),
+                " no  (typing the next name skips: not asked)",
+            )
+        )
+        ask.display = True
+
+    def dismiss_question(self) -> None:
+        """Put the question away without an answer: consent stays "not asked"."""
+        self.asking = None
+        self.query_one("#consent-ask", Static).display = False
+
+    async def action_consent(self, answer: str) -> None:
+        """Record the answer to the consent question (ctrl+y yes, ctrl+n no)."""
+        from convener.storage.checkins import record_door_consent
+
+        entry = self.asking
+        if entry is None:
+            return
+        self.dismiss_question()
+        event_id, person_id = self.event["id"], entry.row["id"]
+        try:
+            await self.session.db.write(
+                lambda db: record_door_consent(db, event_id, person_id, answer)
+            )
+        except ConvenerError as exc:
+            self.notify(f"Consent NOT recorded: {exc}", severity="error", markup=False)
+            return
+        self.index.update(entry, {**entry.row, "consent": answer})
+        said = "may be named" if answer == "yes" else "will not be named"
+        self.notify(f"{entry.label} {said} in the public report.", markup=False, timeout=3)
 
     def apply(self, entry: Entry, row: dict[str, Any]) -> None:
         self.index.update(entry, row)
@@ -220,8 +282,12 @@ class CheckinScreen(ConvenerScreen):
         )
         self.refresh_results()
 
-    def action_walk_in(self) -> None:
+    async def action_walk_in(self) -> None:
         from convener.tui.screens.walkin import WalkInScreen
+
+        if self.asking is not None:  # ctrl+n answers the consent question first
+            await self.action_consent("no")
+            return
 
         typed = self.query_one("#search", Input).value.strip()
 
@@ -238,6 +304,7 @@ class CheckinScreen(ConvenerScreen):
             name = shown_name(row, existing)
             self.notify(f"✓ Walk-in {name} added and checked in.", markup=False)
             self.clear_search()
+            self.ask_consent(existing)
 
         self.app.push_screen(WalkInScreen(self.event, typed), added)
 
@@ -248,7 +315,9 @@ class CheckinScreen(ConvenerScreen):
 
     def action_clear_or_back(self) -> None:
         search = self.query_one("#search", Input)
-        if search.value:
+        if self.asking is not None:
+            self.dismiss_question()
+        elif search.value:
             self.clear_search()
         else:
             self.app.pop_screen()
