@@ -124,7 +124,7 @@ class HomeScreen(ConvenerScreen):
         self.reload(select_slug=slug)
 
     def action_import_file(self) -> None:
-        from convener.tui.screens.import_file import ImportScreen
+        from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 
         target = self.highlighted()
         what = "Import a YAML event file"
@@ -138,12 +138,17 @@ class HomeScreen(ConvenerScreen):
             report = await self.session.db.write(lambda db: import_file(db, path, ref))
             return f"{report.event_title}: {report.summary()}"
 
+        async def previewer(path: Path) -> Plan | None:
+            if target is None:
+                return None
+            return await list_plan(self.session.db, path, target["id"])
+
         def done(summary: str | None) -> None:
             if summary:
                 self.notify(summary, title="Imported", markup=False, timeout=8)
                 self.reload()
 
-        self.app.push_screen(ImportScreen(importer, what), done)
+        self.app.push_screen(ImportScreen(importer, what, previewer=previewer), done)
 
     def action_delete_event(self) -> None:
         from convener.tui.screens.confirm import ConfirmScreen
