@@ -146,6 +146,7 @@ class ImportScreen(ModalScreen[str | None]):
             keys = "Nothing is written yet. ctrl+s imports as shown · Escape cancels"
         self.query_one("#tree").display = False  # the room goes to the preview
         self.show_problems([keys, "", *plan.lines])
+        self.query_one("#problems").add_class("-plan")
         self.refresh_bindings()
 
     @work(exclusive=True, group="import")
@@ -166,6 +167,7 @@ class ImportScreen(ModalScreen[str | None]):
     def show_problems(self, lines: list[str]) -> None:
         """Every problem, wrapped, each naming its line and field (file text is literal)."""
         self.query_one("#problems").display = True
+        self.query_one("#problems").remove_class("-plan")
         self.query_one("#problem-text", Static).update(Content("\n".join(lines)))
 
     def action_focus_tree(self) -> None:

@@ -188,10 +188,7 @@ def left_out_line(rows: list[dict[str, Any]]) -> str:
         if counts[key]
     ]
     left = f"left out: {', '.join(parts)}" if parts else "nobody left out"
-    return (
-        f"Public report names {named} ({left}). The donor's verification list names"
-        " everyone who is not protected."
-    )
+    return f"Public report names {named}; {left}. Verification list: all but protected."
 
 
 class AttendeePane(Vertical):
@@ -244,11 +241,11 @@ class AttendeePane(Vertical):
         guessed = sum(1 for r in self.rows if r.get("group_guessed"))
         parts = [f"{len(self.rows)} expected, {checked} checked in."]
         if guessed:
-            parts.append(f"{guessed} groups guessed from organisations (marked ?): review them.")
+            parts.append(f"{guessed} groups guessed (marked ?): review them.")
         if self.selected:
             parts.append(f"{len(self.selected)} selected: b sets for all.")
         else:
-            parts.append("space selects people, b sets consent, group, VIP, sex for many.")
+            parts.append("space selects, b sets consent, group, VIP or sex for many.")
         self.query_one("#attendee-count", Static).update(Content(" ".join(parts)))
         self.query_one("#left-out", Static).update(Content(left_out_line(self.rows)))
 
