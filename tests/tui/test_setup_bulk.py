@@ -12,7 +12,7 @@ from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.setup_bulk import BulkEditForm
 from tests.tui.conftest import SIZE, read_db, screen_text
 from tests.tui.test_checkin import select_option
-from tests.tui.test_setup import PRACTICE, event_row, open_setup, settle, table_names
+from tests.tui.test_setup import PRACTICE, open_setup, settle, table_names
 
 
 def consents(db_path: Path, names: list[str]) -> list[tuple[str, str | None, str | None, int]]:
