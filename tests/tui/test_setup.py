@@ -298,7 +298,7 @@ async def test_markup_looking_names_show_and_store_literally(
         for name in MARKUP_NAMES:
             assert name in shown
         assert "[bold]x[/bold]" in text and "Ali [/] Khan" in text
-        assert "[i]o[/i]" in table_names(app, column=3)
+        assert "[i]o[/i]" in table_names(app, column=6)
     event_id = event_row(sample_db, PRACTICE)["id"]
     stored = {p["name"]: p["organisation"] for p in registrations(sample_db, event_id)}
     assert stored == {

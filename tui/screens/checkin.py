@@ -202,7 +202,7 @@ class CheckinScreen(ConvenerScreen):
                 ("ctrl+y", "bold $accent"),
                 " yes  ",
                 ("ctrl+n", "bold $accent"),
-                " no  (typing the next name skips: not asked)",
+                " no  (or type the next name)",
             )
         )
         ask.display = True

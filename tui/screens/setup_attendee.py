@@ -56,13 +56,13 @@ FLAGS = (
 COLUMNS = (
     ("", 1),  # • when selected for a bulk change
     ("Name", 22),
+    ("Named?", 9),  # consent first: what a coordinator reviews before the report
+    ("VIP", 3),
+    ("Group", 13),
     ("Designation", 14),
     ("Organisation", 15),
-    ("Group", 13),
     ("Sex", 6),
     ("Phone", 11),
-    ("Named?", 9),
-    ("VIP", 3),
     ("In", 5),
 )
 NAMED = {"yes": "yes", "no": "declined", "not_asked": "not asked"}
@@ -150,22 +150,22 @@ class AttendeeForm(ConvenerModal):
 
 def attendee_cells(row: dict[str, Any], selected: bool = False) -> tuple[Text, ...]:
     """One table row; every cell is plain Text, so names are never read as markup. A guessed
-    stakeholder group ends in "?" until someone reviews it."""
+    stakeholder group starts with "?" until someone reviews it."""
     tax = load_taxonomy()
     group = tax.stakeholder_groups.label(row.get("stakeholder_group"))
     if group and row.get("group_guessed"):
-        group += "?"
+        group = f"?{group}"  # in front: a long label is cut at its end
     named = "protected" if row.get("protected") else NAMED.get(str(row.get("consent")), "")
     cells = (
         "•" if selected else "",
         row["name"],
-        row.get("designation"),
-        row.get("organisation"),
-        group,
-        tax.genders.label(row.get("gender")),
-        row.get("phone"),
         named,
         "VIP" if row.get("vip") else "",
+        group,
+        row.get("designation"),
+        row.get("organisation"),
+        tax.genders.label(row.get("gender")),
+        row.get("phone"),
         local_time(row.get("checked_in_at")),
     )
     return tuple(Text(cell or "", overflow="ellipsis", no_wrap=True) for cell in cells)
@@ -241,7 +241,7 @@ class AttendeePane(Vertical):
         guessed = sum(1 for r in self.rows if r.get("group_guessed"))
         parts = [f"{len(self.rows)} expected, {checked} checked in."]
         if guessed:
-            parts.append(f"{guessed} groups guessed (marked ?): review them.")
+            parts.append(f"{guessed} groups guessed (marked ?): review.")
         if self.selected:
             parts.append(f"{len(self.selected)} selected: b sets for all.")
         else:

@@ -134,14 +134,18 @@ class ResultList(Widget, can_focus=False):
         row = entry.row
         style, detail_style, done_style = self.line_styles(index == self.cursor)
         stamp = row.get("checked_in_at")
-        status = f"✓ checked in at {self.time_of(stamp)}" if stamp else ""
+        wide = width >= 70  # on an 80-column terminal the list is narrow: names come first
+        status_width = 25 if wide else 8
+        status = ""
+        if stamp:
+            status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
         marker = "(protected) " if row.get("protected") else ""
-        name_width = max(20, width * 2 // 5)
-        detail_width = max(0, width - name_width - 25)
+        name_width = max(20, width * 2 // 5 if wide else (width - status_width) * 3 // 5)
+        detail_width = max(0, width - name_width - status_width)
         segments = [
             Segment(set_cell_size(f" {marker}{entry.label}", name_width - 1) + " ", style),
             Segment(set_cell_size(describe(entry), detail_width), detail_style),
-            Segment(status.rjust(25), done_style if status else style),
+            Segment(status.rjust(status_width), done_style if status else style),
         ]
-        strip = Strip(segments, name_width + detail_width + 25)
+        strip = Strip(segments, name_width + detail_width + status_width)
         return strip if strip.cell_length == width else strip.adjust_cell_length(width, style)
