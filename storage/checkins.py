@@ -104,13 +104,14 @@ class Counts:
     by_gender: Counter[str] = field(default_factory=Counter)
     by_group: Counter[str] = field(default_factory=Counter)
     latest: list[dict[str, Any]] = field(default_factory=list)
+    groups_guessed: int = 0  # checked-in people whose group is a guess not yet reviewed
 
 
 def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
     """Counts for the live panel, from the active check-ins."""
     result = Counts()
     for row in db.query(
-        """SELECT p.gender, p.stakeholder_group, r.source, c.checked_in_at
+        """SELECT p.gender, p.stakeholder_group, p.group_guessed, r.source, c.checked_in_at
            FROM registrations r JOIN people p ON p.id = r.person_id
            LEFT JOIN checkins c ON c.event_id = r.event_id AND c.person_id = p.id
              AND c.undone_at IS NULL
@@ -123,6 +124,7 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             result.walk_ins += row["source"] == "walk_in"
             result.by_gender[row["gender"] or "unrecorded"] += 1
             result.by_group[row["stakeholder_group"] or "unrecorded"] += 1
+            result.groups_guessed += bool(row["group_guessed"] and row["stakeholder_group"])
     result.latest = list(
         db.query(
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at

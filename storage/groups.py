@@ -9,9 +9,10 @@ Department" is child protection rather than government. Guessed groups are marke
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from convener.storage.taxonomy import Taxonomy, load_taxonomy
 
@@ -32,28 +33,57 @@ def _words(text: str) -> str:
     return f" {' '.join(kept.split())} "
 
 
-@cache
-def _phrases(taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]:
-    """(phrase as `_words` makes it, group code), longest first; single letters are skipped."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True, eq=False)  # hashed by identity, for the lru_cache below
+class _Matcher:
+    """Every alias and keyword of one taxonomy as one pattern, longest alternatives first."""
+
+    pattern: re.Pattern[str]
+    codes: dict[str, str]
+
+
+# Keyed by the taxonomy object itself (kept alive here), since hashing a Taxonomy walks
+# every term: at 50,000 rows that cost more than the matching.
+_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
+
+
+def _matcher(taxonomy: Taxonomy) -> _Matcher:
+    known = _MATCHERS.get(id(taxonomy))
+    if known is not None and known[0] is taxonomy:
+        return known[1]
+    codes: dict[str, str] = {}
     for term in taxonomy.stakeholder_groups.terms:
         for spelling in (*term.aliases, *term.keywords):
-            phrase = _words(spelling)
-            if len(phrase.strip()) >= 2:
-                found.setdefault(phrase, term.code)
-    return tuple(sorted(found.items(), key=lambda item: -len(item[0])))
+            phrase = _words(spelling).strip()
+            if len(phrase) >= 2:  # single letters would match initials
+                codes.setdefault(phrase, term.code)
+    ordered = sorted(codes, key=len, reverse=True)
+    pattern = re.compile(" (" + "|".join(re.escape(p) for p in ordered) + ") ") if ordered else None
+    matcher = _Matcher(pattern or re.compile("(?!)"), codes)
+    _MATCHERS[id(taxonomy)] = (taxonomy, matcher)
+    return matcher
+
+
+@lru_cache(maxsize=8192)
+def _best(value: str, matcher: _Matcher) -> str | None:
+    """The longest known phrase in `value`, or None (lists repeat organisations: cached)."""
+    text = _words(value)
+    found: list[str] = []
+    position = 0
+    while (match := matcher.pattern.search(text, position)) is not None:
+        found.append(match[1])
+        position = match.end() - 1  # the closing space can open the next phrase
+    return max(found, key=len) if found else None
 
 
 def guess_group(
     organisation: str | None, designation: str | None = None, taxonomy: Taxonomy | None = None
 ) -> GroupGuess | None:
     """The stakeholder group suggested by an organisation, else by a designation, or None."""
-    phrases = _phrases(taxonomy or load_taxonomy())
+    matcher = _matcher(taxonomy or load_taxonomy())
     for field, value in (("organisation", organisation), ("designation", designation)):
         if not value:
             continue
-        text = _words(value)
-        for phrase, code in phrases:
-            if phrase in text:
-                return GroupGuess(code, phrase.strip(), field)
+        phrase = _best(value, matcher)
+        if phrase is not None:
+            return GroupGuess(matcher.codes[phrase], phrase, field)
     return None

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from convener.storage.errors import ValidationError
 from convener.storage.imports.event_file import ImportReport, import_yaml
-from convener.storage.imports.merge import ImportPreview, apply_import, preview_import
+from convener.storage.imports.merge import ImportPreview, import_list
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
@@ -69,11 +69,9 @@ def import_attendee_sheet(db: Database, path: Path, event_ref: str) -> ImportRep
 
     Questions (same name and organisation, different phone) are answered "a new person":
     nobody is merged on a guess. Screens and `convener import --dry-run` show the preview
-    first with `preview_import`.
+    first with `merge.preview_import`.
     """
-    preview = preview_import(db, path, event_ref)
-    done = apply_import(db, preview, preview.answers(same=False))
-    return report_of(done)
+    return report_of(import_list(db, path, event_ref, answers={}))
 
 
 def report_of(done: ImportPreview) -> ImportReport:

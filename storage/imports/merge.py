@@ -34,7 +34,7 @@ from convener.storage.events import get_event
 from convener.storage.groups import guess_group
 from convener.storage.imports.attendee_sheet import has_data, read_sheet
 from convener.storage.records import ATTENDEE_FLAGS, Problems, as_flag, validate_attendee
-from convener.storage.rows import audit, insert, update
+from convener.storage.rows import audit, this_device, update
 from convener.storage.text import clean_line, id_key, name_key, phone_key
 
 NEW = "new"
@@ -241,6 +241,16 @@ def preview_import(db: Database, path: Path, event: str) -> ImportPreview:
     columns, rows = read_list(path)
     found = get_event(db, event)
     return _plan(db, found, path, columns, rows, answers=None)
+
+
+def import_list(
+    db: Database, path: Path, event: str, answers: Mapping[str, str] | None = None
+) -> ImportPreview:
+    """Read and merge a list in one step, without a preview first (questions: see apply)."""
+    columns, rows = read_list(path)
+    found = get_event(db, event)
+    unplanned = ImportPreview(path, found["id"], found["slug"], found["title"], columns, rows)
+    return apply_import(db, unplanned, answers)
 
 
 def apply_import(
@@ -474,6 +484,8 @@ def _compare(row: FileRow, person: dict[str, Any], preview: ImportPreview) -> No
             continue
         if key == "id_number" and id_key(value) == id_key(old):
             continue
+        if isinstance(value, str) and isinstance(old, str) and name_key(value) == name_key(old):
+            continue  # only case or spacing differs: what is stored may have been corrected
         if key == "protected" and old and not value:
             preview.conflicts.append(
                 Conflict(
@@ -524,41 +536,57 @@ def _compare(row: FileRow, person: dict[str, Any], preview: ImportPreview) -> No
 # Writing -----------------------------------------------------------------------------------
 
 
-def _write(db: Database, event_id: str, plan: ImportPreview) -> None:
-    now = utc_now()
-    for person in plan.new:
+def _insert_new(db: Database, event_id: str, new: list[NewPerson], now: str) -> None:
+    """Add the new people and their registrations in two statements (lists run to 50,000).
+
+    One `import` audit row (written by `apply_import`) covers them all.
+    """
+    device = this_device(db)
+    people, registrations = [], []
+    for person in new:
         fields = {
             key: person.fields.get(key, 0 if key in ATTENDEE_FLAGS else "") for key in MERGED_FIELDS
         }
-        fields["stakeholder_group"] = fields["stakeholder_group"] or None
-        fields["gender"] = fields["gender"] or None
-        fields["age_band"] = fields["age_band"] or None
-        row = insert(
-            db,
-            "people",
+        for key in ("stakeholder_group", "gender", "age_band"):
+            fields[key] = fields[key] or None
+        person_id = new_id()
+        people.append(
             {
-                "id": new_id(),
+                "id": person_id,
                 **fields,
                 "name_key": name_key(person.name),
                 "group_guessed": int(person.group_guessed),
-            },
+            }
         )
         given = person.consent != "not_asked"
-        insert(
-            db,
-            "registrations",
+        registrations.append(
             {
+                "id": new_id(),
                 "event_id": event_id,
-                "person_id": row["id"],
+                "person_id": person_id,
                 "source": "expected",
                 "consent": person.consent,
                 "consent_source": "file" if given else None,
                 "consent_basis": "registration_form" if given else None,
                 "consent_at": now if given else None,
                 "list_ref": person.ref or None,
-            },
+            }
         )
-        audit(db, "register", "person", row["id"], event_id, {"source": "import"})
+    for table, rows in (("people", people), ("registrations", registrations)):
+        if not rows:
+            continue
+        stamps = {"created_at": now, "updated_at": now, "device_id": device}
+        columns = [*rows[0], *stamps]
+        marks = ", ".join("?" * len(columns))
+        db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+            ([*row.values(), *stamps.values()] for row in rows),
+        )
+
+
+def _write(db: Database, event_id: str, plan: ImportPreview) -> None:
+    now = utc_now()
+    _insert_new(db, event_id, plan.new, now)
     for changed in plan.changed:
         people_changes: dict[str, Any] = {}
         for change in changed.changes:

@@ -12,8 +12,6 @@ from convener.storage.consent import CONSENT_LABELS
 from convener.storage.imports.merge import FieldChange, ImportPreview
 from convener.storage.taxonomy import load_taxonomy
 
-MAX_LISTED = 200
-
 
 def shown(field: str, value: Any) -> str:
     """A stored value as the preview shows it: labels for codes, yes/no for flags."""
@@ -39,8 +37,11 @@ def change_text(change: FieldChange) -> str:
     return f"{change.label}: {old} -> {new}{guessed}"
 
 
-def preview_lines(preview: ImportPreview) -> list[str]:
-    """Every section of the preview, headed, with the file's line for each person."""
+def preview_lines(preview: ImportPreview, limit: int | None = None) -> list[str]:
+    """Every section of the preview, headed, with the file's line for each person.
+
+    `limit` caps each section (for a screen); the command line prints everything.
+    """
     verb = "Imported" if preview.applied else "Would import"
     lines = [
         f"{verb} {preview.path.name} into {preview.event_title} ({preview.event_slug}): "
@@ -48,6 +49,7 @@ def preview_lines(preview: ImportPreview) -> list[str]:
     ]
     lines.append("Columns read: " + ", ".join(preview.columns))
     lines += _section(
+        limit,
         "New people",
         (
             f"line {p.line}: {p.name}"
@@ -61,6 +63,7 @@ def preview_lines(preview: ImportPreview) -> list[str]:
         ),
     )
     lines += _section(
+        limit,
         "Changed",
         (
             f"line {p.line}: {p.name}: " + "; ".join(change_text(c) for c in p.changes)
@@ -68,6 +71,7 @@ def preview_lines(preview: ImportPreview) -> list[str]:
         ),
     )
     lines += _section(
+        limit,
         "Conflicts (the database keeps its value)",
         (
             f"line {c.line}: {c.name}: {c.field}: the file says {shown(c.field, c.file_value)},"
@@ -76,6 +80,7 @@ def preview_lines(preview: ImportPreview) -> list[str]:
         ),
     )
     lines += _section(
+        limit,
         "Questions (answered with --yes: same person; without: a new person)",
         (
             f"line {q.line}: {q.name}"
@@ -86,6 +91,7 @@ def preview_lines(preview: ImportPreview) -> list[str]:
         ),
     )
     lines += _section(
+        limit,
         "In the database but not in the file (kept)",
         (p.name + (" (walk-in)" if p.source == "walk_in" else "") for p in preview.absent),
     )
@@ -98,12 +104,12 @@ def _candidate(candidate: Any) -> str:
     return text + (f", phone ending {candidate.phone_tail}" if candidate.phone_tail else "")
 
 
-def _section(title: str, items: Any) -> list[str]:
+def _section(limit: int | None, title: str, items: Any) -> list[str]:
     entries = list(items)
     if not entries:
         return []
-    out = [f"{title}:"]
-    out += [f"  {entry}" for entry in entries[:MAX_LISTED]]
-    if len(entries) > MAX_LISTED:
-        out.append(f"  ... and {len(entries) - MAX_LISTED} more")
+    shown = entries if limit is None else entries[:limit]
+    out = [f"{title}:", *(f"  {entry}" for entry in shown)]
+    if len(entries) > len(shown):
+        out.append(f"  ... and {len(entries) - len(shown)} more")
     return out

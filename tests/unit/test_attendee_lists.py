@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.attendees import bulk_update, list_attendees, update_attendee
-from convener.storage.checkins import check_in, record_door_consent
+from convener.storage.checkins import check_in, counts, record_door_consent
 from convener.storage.consent import set_consent
 from convener.storage.errors import ValidationError
 from convener.storage.events import create_event
@@ -80,6 +80,10 @@ def test_first_import_keeps_same_name_people_and_guesses_groups(
     # No consent column: nobody was asked.
     assert {r["consent"] for r in rows} == {"not_asked"}
     assert {r["list_ref"] for r in rows} == {str(n) for n in range(1, 9)}
+    # The live panel counts guessed groups among those checked in.
+    for row in rows[:3]:
+        check_in(db, event["id"], row["id"])
+    assert counts(db, event["id"]).groups_guessed == 3
 
 
 def test_reimport_of_the_same_list_keeps_what_was_set_in_the_app(
@@ -328,3 +332,46 @@ def test_bulk_consent_yes_needs_a_basis_and_skips_protected(
     }
     with pytest.raises(ValidationError, match="protected"):
         set_consent(db, event["id"], ids[0], "yes", source="app")
+
+
+def test_a_renumbered_list_still_finds_everyone(
+    db: Database, event: dict[str, Any], tmp_path: Path
+) -> None:
+    import_file(db, write_list(tmp_path, ROWS[:4]), event["slug"])
+    # The partner inserts a guest at S.No 2: everyone after moves down one number.
+    rows = [ROWS[0], "2,Zia ul Haq,Director,Home Department,Male,0300-7770002"] + [
+        f"{n + 1}{row[1:]}" for n, row in enumerate(ROWS[1:4], start=2)
+    ]
+    preview = preview_import(db, write_list(tmp_path, rows, "renumbered.csv"), event["slug"])
+    assert [p.name for p in preview.new] == ["Zia ul Haq"]
+    assert (len(preview.changed), len(preview.unchanged), preview.questions) == (0, 4, [])
+    apply_import(db, preview, {})
+    refs = {a["name"]: a["list_ref"] for a in list_attendees(db, event["id"])}
+    assert refs["Hina Qureshi"] == "4" and refs["Zia ul Haq"] == "2"
+
+
+def test_same_phone_under_another_name_is_a_question(
+    db: Database, event: dict[str, Any], tmp_path: Path
+) -> None:
+    import_file(db, write_list(tmp_path, ROWS[2:3]), event["slug"])
+    # An office number shared by two colleagues: not merged without asking.
+    other = write_list(
+        tmp_path, ["1,Rubina Shah,Coordinator,Aurat Foundation,Female,+92 321 5550103"], "b.csv"
+    )
+    preview = preview_import(db, other, event["slug"])
+    [question] = preview.questions
+    assert question.reason == "same phone as someone registered under another name"
+    apply_import(db, preview, {})
+    assert sorted(a["name"] for a in list_attendees(db, event["id"])) == [
+        "Hina Qureshi",
+        "Rubina Shah",
+    ]
+
+
+def test_a_list_in_other_capitals_changes_nothing(
+    db: Database, event: dict[str, Any], tmp_path: Path
+) -> None:
+    import_file(db, write_list(tmp_path, ROWS[:3]), event["slug"])
+    shouted = [row.upper() for row in ROWS[:3]]
+    preview = preview_import(db, write_list(tmp_path, shouted, "upper.csv"), event["slug"])
+    assert (len(preview.new), len(preview.changed), len(preview.unchanged)) == (0, 0, 3)

@@ -8,8 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.attendees import list_attendees
-from convener.storage.clock import stable_id
 from convener.storage.checkins import record_door_consent
+from convener.storage.clock import stable_id
 from convener.storage.events import get_event, list_events
 from convener.storage.imports.dispatch import import_file
 from convener.storage.imports.event_file import EventClashError, legacy_slug
@@ -91,3 +91,12 @@ def test_reimporting_an_event_file_keeps_door_consent_and_blank_fields(
         "door",
     )
     assert again["Bilal Ahmed"]["designation"] == "Director"
+
+
+def test_events_made_in_the_app_keep_the_date_in_their_slug(db: Database) -> None:
+    from convener.storage.events import create_event
+
+    first = create_event(db, {"title": TITLE, "date": "03/05/2017"})
+    second = create_event(db, {"title": TITLE, "date": "2018-09-12"})
+    assert first["slug"].endswith("-2017-05-03") and second["slug"].endswith("-2018-09-12")
+    assert first["date"] == "2017-05-03"  # entered day first

@@ -7,6 +7,8 @@ letters saved in a Western code page, a stray quote, a row cut short.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,6 +240,8 @@ def test_yes_answers_same_person(
     )
     code, out, err = run(capsys, "--db", db_file, "import", other, "--event", "pd", "--yes")
     assert (code, err) == (0, "")
+    assert "0 new, 1 changed" in out.splitlines()[0]
+    assert "designation: “Deputy Director” -> “Director”" in out
     assert [r[:3] for r in rows_of(db_file)] == [("Ghulam Nabi", "Director", "0333-7654302")]
 
 
@@ -274,3 +278,20 @@ def test_dry_run_is_for_lists_only(
     code, out, err = run(capsys, "--db", db_file, "import", path, "--dry-run")
     assert (code, out) == (2, "")
     assert err == "convener: --dry-run is for attendee lists (CSV or XLSX with --event)\n"
+
+
+def test_preview_piped_into_head_ends_quietly(db_file: Path, tmp_path: Path) -> None:
+    rows = [f"{n},Person {n},Officer,Aurat Foundation,Female,0300-{n:07d}" for n in range(1, 3000)]
+    path = write(tmp_path, rows, encoding="utf-8")
+    code = "import sys; from convener.tui.cli import main; sys.exit(main())"
+    argv = [sys.executable, "-c", code, "--db", str(db_file), "import", str(path)]
+    process = subprocess.Popen(
+        [*argv, "--event", "pd", "--dry-run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert first.startswith(b"Would import list.csv into Provincial Dialogue (pd): 2999 new")
+    assert err == b""

@@ -8,7 +8,7 @@ the file, conflicts, same-name questions) and written only after ctrl+s.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -23,7 +23,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Static
 
 from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.imports.dispatch import SHEET_SUFFIXES, YAML_SUFFIXES
+from convener.storage.paths import documents_dir
 from convener.tui.db import DatabaseGateway
+
+IMPORTABLE = frozenset(SHEET_SUFFIXES) | frozenset(YAML_SUFFIXES)
 
 Importer = Callable[[Path], Awaitable[str]]
 
@@ -44,6 +48,24 @@ class Plan:
 
 # The preview of a file, or None for a file that is imported without one (a YAML event file).
 Previewer = Callable[[Path], Awaitable[Plan | None]]
+
+
+class ImportableTree(DirectoryTree):
+    """Folders and the files Convener can import; no hidden (dot) files or folders."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            path
+            for path in paths
+            if not path.name.startswith(".")
+            and (path.is_dir() or path.suffix.lower() in IMPORTABLE)
+        ]
+
+
+def start_folder() -> Path:
+    """Where a coordinator keeps the lists partners send: Documents, else the home folder."""
+    documents = documents_dir()
+    return documents if documents.is_dir() else Path.home()
 
 
 class ImportScreen(ModalScreen[str | None]):
@@ -70,14 +92,14 @@ class ImportScreen(ModalScreen[str | None]):
         self.importer = importer
         self.previewer = previewer
         self.what = what
-        self.start_dir = start_dir or Path.home()
+        self.start_dir = start_dir or start_folder()
         self.plan: Plan | None = None  # a preview on screen, waiting for ctrl+s or Escape
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
             yield Static(Text(self.what), classes="question")
             yield Input(placeholder="path to a .yaml, .csv or .xlsx file, then Enter", id="path")
-            yield DirectoryTree(self.start_dir, id="tree")
+            yield ImportableTree(self.start_dir, id="tree")
             yield Static(
                 Text("Enter reads the file · ctrl+t browse · Escape cancels"), classes="detail"
             )
@@ -181,7 +203,6 @@ class ImportScreen(ModalScreen[str | None]):
 async def list_plan(db: DatabaseGateway, path: Path, event_id: str) -> Plan | None:
     """The preview of an attendee list (.csv, .xlsx, ...) for `event_id`, read on the
     database thread; None for a YAML file, which is imported as before."""
-    from convener.storage.imports.dispatch import SHEET_SUFFIXES
     from convener.storage.imports.merge import apply_import, preview_import
     from convener.storage.imports.preview_text import preview_lines
 
