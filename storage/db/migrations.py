@@ -214,7 +214,7 @@ def m001_initial(db: Database) -> None:
 CONSENT_STATES = ("yes", "no", "not_asked")
 
 
-def m003_consent_per_event(db: Database) -> None:
+def m002_consent_per_event(db: Database) -> None:
     """Consent moves to the registration (per event, three states); lists keep their own refs.
 
     Today's `people.consent_name` becomes `registrations.consent`, on the evidence there is:
@@ -283,7 +283,7 @@ def m003_consent_per_event(db: Database) -> None:
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
-    (3, "consent per event", m003_consent_per_event),
+    (2, "consent per event", m002_consent_per_event),
 )
 LATEST = MIGRATIONS[-1][0]
 

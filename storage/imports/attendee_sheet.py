@@ -192,7 +192,9 @@ def _check_quotes(cells: list[str], start: int, end: int, delimiter: str, column
     """
     if end == start:
         return
-    enough = max(1, (columns - 1) // 2)
+    # Half a row's delimiters, and at least two: "Quetta, Balochistan" on the second line of
+    # a quoted address is not a row.
+    enough = max(2, (columns - 1) // 2)
     for cell in cells:
         later = cell.split("\n")[1:]
         if any(line.count(delimiter) >= enough for line in later):

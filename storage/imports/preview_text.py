@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from convener.storage.consent import CONSENT_LABELS
-from convener.storage.imports.merge import FieldChange, ImportPreview
+from convener.storage.imports.merge import FIELD_LABELS, FieldChange, ImportPreview
 from convener.storage.taxonomy import load_taxonomy
+
+COLUMN_LABELS = {**FIELD_LABELS, "ref": "reference", "consent_name": "consent", "gender": "sex"}
 
 
 def shown(field: str, value: Any) -> str:
@@ -47,7 +49,7 @@ def preview_lines(preview: ImportPreview, limit: int | None = None) -> list[str]
         f"{verb} {preview.path.name} into {preview.event_title} ({preview.event_slug}): "
         f"{preview.counts_line()}."
     ]
-    lines.append("Columns read: " + ", ".join(preview.columns))
+    lines.append("Columns read: " + ", ".join(COLUMN_LABELS.get(c, c) for c in preview.columns))
     lines += _section(
         limit,
         "New people",

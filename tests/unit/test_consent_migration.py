@@ -1,4 +1,4 @@
-"""Migration 3: consent moves to the registration, read from the evidence a v1 file holds."""
+"""Migration 2: consent moves to the registration, read from the evidence a v1 file holds."""
 
 from __future__ import annotations
 

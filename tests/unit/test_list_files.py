@@ -140,7 +140,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(
     assert out.splitlines()[:3] == [
         "Would import list.csv into Provincial Dialogue (pd): 4 new, 0 changed, 0 unchanged,"
         " 0 in the database but not in the file (kept).",
-        "Columns read: ref, name, designation, organisation, gender, phone",
+        "Columns read: reference, name, designation, organisation, sex, phone",
         "New people:",
     ]
     assert "  line 2: Ghulam Nabi (Federal Investigation Agency); group guessed: FIA" in out
@@ -295,3 +295,16 @@ def test_preview_piped_into_head_ends_quietly(db_file: Path, tmp_path: Path) -> 
     assert process.wait(timeout=60) == 0
     assert first.startswith(b"Would import list.csv into Provincial Dialogue (pd): 2999 new")
     assert err == b""
+
+
+def test_a_quoted_address_over_two_lines_is_not_a_stray_quote(
+    db_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "addresses.csv"
+    path.write_text(
+        'Name,Address,Contact No.\nHina Qureshi,"House 12, Street 4\nQuetta, Balochistan",'
+        "0321-5550103\nSadia Baloch,Turbat,0300-9990104\n",
+        encoding="utf-8",
+    )
+    with connect(db_file) as db:
+        assert import_file(db, path, "pd").outcomes["people"]["inserted"] == 2
