@@ -131,7 +131,7 @@ class AttendeeIndex:
 
     def update(self, entry: Entry, row: dict[str, Any]) -> None:
         """Replace an entry's row (after a check-in or an edit) and re-key it."""
-        old = entry.name_key
+        old, old_skel = entry.name_key, entry.skel
         entry.row = row
         entry.reindex()
         if entry.name_key != old:
@@ -139,7 +139,9 @@ class AttendeeIndex:
             tell_apart(self._by_name[old])
             self._by_name.setdefault(entry.name_key, []).append(entry)
         tell_apart(self._by_name[entry.name_key])
-        self._last = self._skeletons = None
+        self._last = None
+        if entry.skel != old_skel:  # a check-in changes no name: keep the skeleton lines
+            self._skeletons = None
 
     def find(self, person_id: str) -> Entry | None:
         for entry in self.entries:

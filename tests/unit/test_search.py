@@ -124,3 +124,15 @@ def test_namesakes_get_what_tells_them_apart() -> None:
     assert entry is not None
     index.update(entry, {**rows[1], "name": "Farzana Rind Baloch"})
     assert sorted(e.label for e in index.entries)[1] == "Farzana Rind"  # no namesake left
+
+
+def test_variants_stay_found_after_a_check_in_and_a_rename() -> None:
+    index = index_of(["Jamal Bizenjo", "Sadaf Amjad"])
+    assert "Jamal Bizenjo" in names_for(index, "bezenjo")
+    entry = index.find("0")
+    assert entry is not None
+    index.update(entry, {**entry.row, "checked_in_at": "2025-05-14T05:20:00Z"})
+    assert "Jamal Bizenjo" in names_for(index, "bezenjo")
+    index.update(entry, {**entry.row, "name": "Jamal Mengal"})
+    assert names_for(index, "bezenjo") == []
+    assert names_for(index, "mingal") == ["Jamal Mengal"]
