@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.consent import CONSENT_STATES, consent_state, set_consent
 from convener.storage.errors import NotFoundError, ValidationError
@@ -21,6 +19,9 @@ from convener.storage.records import validate_attendee
 from convener.storage.rows import audit, insert, one, update
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PERSON_COLUMNS = (
     "id",

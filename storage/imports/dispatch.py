@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.errors import ValidationError
 from convener.storage.imports.event_file import ImportReport, import_yaml
 from convener.storage.imports.merge import ImportPreview, import_list
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}

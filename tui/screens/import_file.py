@@ -24,6 +24,8 @@ from textual.widgets import DirectoryTree, Input, Static
 
 from convener.storage.errors import ConvenerError, ValidationError
 from convener.storage.imports.dispatch import SHEET_SUFFIXES, YAML_SUFFIXES
+from convener.storage.imports.merge import apply_import, preview_import
+from convener.storage.imports.preview_text import preview_lines
 from convener.storage.paths import documents_dir
 from convener.tui.db import DatabaseGateway
 
@@ -203,9 +205,6 @@ class ImportScreen(ModalScreen[str | None]):
 async def list_plan(db: DatabaseGateway, path: Path, event_id: str) -> Plan | None:
     """The preview of an attendee list (.csv, .xlsx, ...) for `event_id`, read on the
     database thread; None for a YAML file, which is imported as before."""
-    from convener.storage.imports.merge import apply_import, preview_import
-    from convener.storage.imports.preview_text import preview_lines
-
     if path.suffix.lower() not in SHEET_SUFFIXES:
         return None
     preview = await db.read(lambda conn: preview_import(conn, path, event_id))

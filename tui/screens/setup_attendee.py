@@ -20,9 +20,21 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
+from convener.storage.attendees import (
+    add_attendee,
+    bulk_update,
+    list_attendees,
+    remove_attendee,
+    update_attendee,
+)
 from convener.storage.errors import ValidationError
+from convener.storage.imports.dispatch import import_file
+from convener.storage.reports.redaction import withheld_reason
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
+from convener.tui.screens.setup_bulk import BulkEditForm
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.form import Field, choices, save_or_show
 from convener.tui.widgets.result_list import local_time
@@ -130,8 +142,6 @@ class AttendeeForm(ConvenerModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
-        from convener.storage.attendees import add_attendee, update_attendee
-
         fields, event_id, person_id = self.values(), self.event_id, self.attendee.get("id")
         if person_id:
             saving = self.session.db.write(
@@ -174,8 +184,6 @@ def attendee_cells(row: dict[str, Any], selected: bool = False) -> tuple[Text, .
 def left_out_line(rows: list[dict[str, Any]]) -> str:
     """Why people are left out of the public report, with counts, and what the donor's
     verification list does instead."""
-    from convener.storage.reports.redaction import withheld_reason
-
     counts = Counter(withheld_reason(r, unredacted=False) for r in rows)
     named = counts.pop(None, 0)
     parts = [
@@ -218,8 +226,6 @@ class AttendeePane(Vertical):
         return self.query_one("#attendees", DataTable)
 
     async def reload(self, select_id: str | None = None) -> None:
-        from convener.storage.attendees import list_attendees
-
         if self.event_id is None:
             return
         event_id = self.event_id
@@ -273,8 +279,6 @@ class AttendeePane(Vertical):
 
     def bulk_edit(self) -> None:
         """Set consent, group, VIP or sex for the selected people (or the highlighted one)."""
-        from convener.tui.screens.setup_bulk import BulkEditForm
-
         event_id = self.event_id
         row = self.highlighted()
         ids = [r["id"] for r in self.rows if r["id"] in self.selected]
@@ -284,8 +288,6 @@ class AttendeePane(Vertical):
             return
 
         async def chosen(values: dict[str, Any] | None) -> None:
-            from convener.storage.attendees import bulk_update
-
             if values is None:
                 self.table.focus()
                 return
@@ -329,16 +331,12 @@ class AttendeePane(Vertical):
         self.table.focus()
 
     def remove_attendee(self) -> None:
-        from convener.tui.screens.confirm import ConfirmScreen
-
         row, event_id = self.highlighted(), self.event_id
         if row is None or event_id is None:
             return
         name = row["name"]
 
         async def answer(confirmed: bool | None) -> None:
-            from convener.storage.attendees import remove_attendee
-
             if confirmed:
                 try:
                     await self.session.db.write(lambda db: remove_attendee(db, event_id, row["id"]))
@@ -354,15 +352,11 @@ class AttendeePane(Vertical):
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
 
     def import_list(self) -> None:
-        from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
-
         event_id = self.event_id
         if event_id is None:
             return
 
         async def importer(path: Path) -> str:
-            from convener.storage.imports.dispatch import import_file
-
             report = await self.session.db.write(lambda db: import_file(db, path, event_id))
             return report.summary()
 
