@@ -7,13 +7,14 @@ in convener.storage.reports.redaction; this module only records them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Literal
 
 from convener.storage.clock import utc_now
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.rows import audit, one, update
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Consent = Literal["yes", "no", "not_asked"]
 CONSENT_STATES: tuple[str, ...] = ("yes", "no", "not_asked")
