@@ -157,11 +157,11 @@ class Summary:
     annex: tuple[Attendee, ...]
     annex_unlisted: int
     unredacted: bool
+    removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
     # The two reasons a public report gives for people it counts but does not list. A
     # separate count of protected people could identify a survivor in a small event.
     annex_not_asked: int = 0
     annex_declined_or_protected: int = 0
-    removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == kind)
