@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from convener.storage.consent import CONSENT_STATES, consent_state, set_consent
 from convener.storage.db.raw import Queryable
 from convener.storage.errors import NotFoundError, ValidationError
+from convener.storage.name_match import probably_same_name
 from convener.storage.records import validate_attendee
 from convener.storage.rows import audit, insert, one, update
 from convener.storage.taxonomy import load_taxonomy
@@ -137,8 +138,9 @@ def get_attendee(db: Database, event_id: str, person_id: str) -> dict[str, Any]:
 
 
 def probable_duplicates(db: Database, event_id: str, name: str) -> list[dict[str, Any]]:
-    """Registered people whose name equals `name` modulo case, spacing and NFC."""
-    return list(db.query(ATTENDEE_QUERY + " AND p.name_key = ?", [event_id, name_key(name)]))
+    """Registered people who are probably `name`: the same name however typed, a spelling
+    variant (Bezenjo / Bizenjo) or the name in the other script (`probably_same_name`)."""
+    return [r for r in list_attendees(db, event_id) if probably_same_name(name, r["name"])]
 
 
 def add_attendee(

@@ -7,13 +7,15 @@ in convener.storage.reports.redaction; this module only records them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from sqlite_utils import Database
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from convener.storage.clock import utc_now
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.rows import audit, one, update
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Consent = Literal["yes", "no", "not_asked"]
 CONSENT_STATES: tuple[str, ...] = ("yes", "no", "not_asked")
@@ -101,6 +103,6 @@ def set_consent(
     return True
 
 
-def consent_question_due(attendee: dict[str, Any]) -> bool:
+def consent_question_due(attendee: Mapping[str, Any]) -> bool:
     """Whether the door should ask "May the public report name you?" (never a protected one)."""
     return not attendee.get("protected") and consent_state(attendee.get("consent")) == "not_asked"

@@ -13,6 +13,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from convener.storage.name_match import search_key
+
 T = TypeVar("T")
 
 # C0 controls except tab/newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and
@@ -89,10 +91,9 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 
 
 def fold(value: str) -> str:
-    """Search key: case-, accent- and spacing-insensitive, Urdu in any normal form."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub("", bare.translate(_URDU_DIGITS))
+    """Search key without spaces: `name_match.search_key` (case, accents, spacing, Urdu
+    letters as typed on any keyboard, digits in any script)."""
+    return search_key(value).replace(" ", "")
 
 
 def name_key(value: str) -> str:

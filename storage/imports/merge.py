@@ -23,9 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.clock import new_id, utc_now
 from convener.storage.consent import HELD_SOURCES
@@ -36,6 +34,9 @@ from convener.storage.imports.attendee_sheet import has_data, read_sheet
 from convener.storage.records import ATTENDEE_FLAGS, Problems, as_flag, validate_attendee
 from convener.storage.rows import audit, this_device, update
 from convener.storage.text import clean_line, id_key, name_key, phone_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 NEW = "new"
 # Fields compared and written, in the order the preview lists them.

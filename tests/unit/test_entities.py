@@ -361,6 +361,10 @@ def test_urdu_name_typed_decomposed_is_stored_composed(db: Database) -> None:
         (URDU_NAME, unicodedata.normalize("NFD", URDU_NAME)),
         (unicodedata.normalize("NFD", URDU_NAME), URDU_NAME),
         ("Zoë Khan", unicodedata.normalize("NFD", "zoë khan")),
+        ("Raheela Durrani", "Raheela Durani"),  # a spelling variant
+        ("Jamal Bizenjo", "Jamal Bezenjo"),
+        ("سعدیہ بلوچ", "Sadia Baloch"),  # the other script
+        ("سعدیہ بلوچ", "سعديه بلوچ"),  # Arabic keyboard letters
     ],
 )
 def test_probable_duplicates_match_name_variants(db: Database, stored: str, probe: str) -> None:
@@ -370,7 +374,7 @@ def test_probable_duplicates_match_name_variants(db: Database, stored: str, prob
     assert [d["id"] for d in probable_duplicates(db, event["id"], probe)] == [pid]
 
 
-@pytest.mark.parametrize("probe", ["Raheela Durani", "Raheela", "Durrani Raheela"])
+@pytest.mark.parametrize("probe", ["Raheela", "Durrani Raheela", "Raheel Durrani", "Rahila Durani"])
 def test_probable_duplicates_ignore_different_names(db: Database, probe: str) -> None:
     event = new_event(db)
     person(db, event["id"], "Raheela Durrani")

@@ -18,7 +18,7 @@ from convener.storage.imports.sample import ensure_sample
 from convener.tui.messages import OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.confirm import ConfirmScreen
-from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.widgets.top_bar import TopBar
 
@@ -171,12 +171,17 @@ class HomeScreen(ConvenerScreen):
             report = await self.session.db.write(lambda db: import_file(db, path, ref))
             return f"{report.event_title}: {report.summary()}"
 
+        async def previewer(path: Path) -> Plan | None:
+            if target is None:
+                return None
+            return await list_plan(self.session.db, path, target["id"])
+
         def done(summary: str | None) -> None:
             if summary:
                 self.notify(summary, title="Imported", markup=False, timeout=8)
                 self.reload()
 
-        self.app.push_screen(ImportScreen(importer, what), done)
+        self.app.push_screen(ImportScreen(importer, what, previewer=previewer), done)
 
     def action_delete_event(self) -> None:
         event = self.highlighted()

@@ -134,6 +134,9 @@ class SetupScreen(ConvenerScreen):
         Binding("d,delete", "tab_verb('remove')", "Remove", id="setup-remove"),
         Binding("ctrl+z", "agenda('undo_remove')", "Undo remove", id="setup-agenda-undo"),
         Binding("i", "attendee('import_list')", "Import list", id="setup-attendee-import"),
+        Binding("space", "attendee('toggle_selected')", "Select", id="setup-attendee-select"),
+        Binding("ctrl+a", "attendee('select_all')", "All", id="setup-attendee-all", show=False),
+        Binding("b", "attendee('bulk_edit')", "Set for selected", id="setup-attendee-bulk"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
 

@@ -49,8 +49,10 @@ def counts_grid() -> Table:
 class LivePanel(Static):
     """Renders a `tally`; every name is a rich Text, so user text is never markup."""
 
-    def show(self, counts: dict[str, Any]) -> None:
+    def show(self, counts: dict[str, Any], labels: dict[str, str] | None = None) -> None:
+        """Show `counts`; `labels` names people who share a name with what tells them apart."""
         tax = load_taxonomy()
+        labels = labels or {}
         head = Text.assemble(
             (f"{counts['checked_in']}", "bold"),
             f" checked in of {counts['expected']} expected",
@@ -70,7 +72,7 @@ class LivePanel(Static):
             groups.add_row(Text(label), Text(str(n)))
         latest = Table.grid(padding=(0, 1))
         for r in counts["latest"]:
-            name = "(protected)" if r.get("protected") else r["name"]
+            name = "(protected)" if r.get("protected") else labels.get(r["id"], r["name"])
             latest.add_row(Text(local_time(r["checked_in_at"])), Text(name))
         self.update(
             Group(
