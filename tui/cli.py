@@ -7,11 +7,16 @@ error is one sentence on stderr with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from convener.storage.errors import ConvenerError
+from convener.storage.errors import ConvenerError, DatabaseError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -29,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $CONVENER_DB or the user data dir)",
     )
     parser.add_argument("--read-only", action="store_true", help="open without writing")
+    parser.add_argument(
+        "--version", action="store_true", help="show Convener's version and the SQLite it uses"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
@@ -59,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", type=Path, nargs="?")
     p = sub.add_parser("restore", help="replace the database with a backup")
     p.add_argument("src", type=Path)
+    p = sub.add_parser(
+        "erase",
+        help="erase PERSON from EVENT: check-ins, registration, name in notes (for good)",
+    )
+    p.add_argument("event", metavar="EVENT", help="slug or id")
+    p.add_argument("person", metavar="PERSON", help="name or id, as on the attendee list")
+    p.add_argument(
+        "--all-events",
+        action="store_true",
+        help="erase them from every event in the database, and their contact details",
+    )
     return parser
 
 
@@ -66,15 +85,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from convener.storage.paths import default_db_path
 
+    if args.version:
+        from convener.storage.db.driver import about
+
+        print(about())
+        return 0
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
     try:
-        return handler(db_path, args)
+        code = handler(db_path, args)
+        if handler is not cmd_open:  # the app says it in a notification instead
+            warn_if_exposed(db_path)
+        return code
     except ConvenerError as exc:
         print(f"convener: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"convener: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one sentence, never a traceback
+        print(f"convener: unexpected error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def warn_if_exposed(db_path: Path) -> None:
+    """Say once, on stderr, when other users of this computer may read the database."""
+    from convener.storage.db.files import exposure_warning
+
+    warning = exposure_warning(db_path)
+    if warning:
+        print(f"convener: warning: {warning}", file=sys.stderr)
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
@@ -94,7 +137,7 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
     from convener.storage.imports.dispatch import import_file
 
-    with connect(db_path) as db:
+    with connect(db_path) as db, held(db_path):
         report = import_file(db, args.file, args.event)
     state = "imported" if report.changed else "already up to date"
     print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
@@ -105,7 +148,7 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
     from convener.storage.events import list_events
 
-    with connect(db_path, read_only=args.read_only) as db:
+    with connect(db_path, read_only=read_only_for_reading(db_path, args.read_only)) as db:
         events = list_events(db)
     if not events:
         print("No events yet. Try `convener demo` or `convener import FILE`.")
@@ -119,16 +162,73 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def read_only_for_reading(db_path: Path, asked: bool) -> bool:
+    """A command that only reads opens a write-protected database read-only, and says so."""
+    from convener.storage.db.files import write_protection
+
+    protection = write_protection(db_path) if db_path.exists() else ""
+    if protection and not asked:
+        print(f"convener: {protection}: opened read-only.", file=sys.stderr)
+    return asked or bool(protection)
+
+
+@contextlib.contextmanager
+def held(db_path: Path) -> Iterator[None]:
+    """Hold the instance guard shared while writing: a restore or erasure waits its turn."""
+    from convener.storage.db.lock import InstanceLock, in_use_by
+
+    if not db_path.parent.exists():
+        yield  # a new database: nothing can be restoring or erasing it yet
+        return
+    lock = InstanceLock(db_path)
+    holder = lock.acquire()
+    if holder is not None:
+        raise DatabaseError(
+            f"{db_path} is being restored, upgraded or erased by {in_use_by(holder)}; "
+            "try again when that is done"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
-    from convener.storage.reports.export import export_event, parse_formats
+    from convener.storage.reports.export import parse_formats
 
-    formats = parse_formats(args.format)
+    parse_formats(args.format)  # a mistyped format is reported before the database opens
     with connect(db_path, read_only=True) as db:
-        paths = export_event(db, args.event, formats, out_dir=args.out, unredacted=args.unredacted)
+        paths = export_salvaging(db, args)
     for path in paths:
         print(path)
     return 0
+
+
+def export_salvaging(db: Database, args: argparse.Namespace) -> list[Path]:
+    """Export; if the file turns out damaged, export what can still be read, and say what not."""
+    import sqlite3
+
+    from convener.storage.db.integrity import is_corruption
+    from convener.storage.db.salvage import salvage
+    from convener.storage.reports.export import export_event, parse_formats
+
+    formats = parse_formats(args.format)
+    options = {"out_dir": args.out, "unredacted": args.unredacted}
+    try:
+        return export_event(db, args.event, formats, **options)
+    except sqlite3.DatabaseError as exc:
+        if not is_corruption(exc):
+            raise
+    rescued, lost = salvage(db)
+    for problem in lost:
+        print(f"convener: salvage: {problem}", file=sys.stderr)
+    print(
+        "convener: the database is damaged; these files hold what could still be read.",
+        file=sys.stderr,
+    )
+    with rescued:
+        return export_event(rescued, args.event, formats, **options)
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
@@ -150,12 +250,28 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
+    from convener.storage.db.connection import connect
+    from convener.storage.erasure import erase_person
+    from convener.storage.events import get_event
+
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path}: no such database")
+    with connect(db_path) as db:
+        event = get_event(db, args.event)
+        done = erase_person(db, event["id"], args.person, all_events=args.all_events)
+    print(done.summary())
+    print(done.copies_text())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
     "export": cmd_export,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "erase": cmd_erase,
 }
 
 

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.backup import backup_before_migration
+from convener.storage.db.files import APPLICATION_ID
 from convener.storage.errors import NewerSchemaError
 
 Migration = Callable[[Database], None]
@@ -211,7 +212,19 @@ def m001_initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
 
 
-MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", m001_initial),)
+def m002_application_id(db: Database) -> None:
+    """Stamp the file as Convener's, so `--db` on another program's file is refused.
+
+    Files made before this are recognised by their `_migrations` record of migration 1
+    (convener.storage.db.files), and stamped here on their first open.
+    """
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial", m001_initial),
+    (2, "application_id", m002_application_id),
+)
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -11,12 +11,19 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from convener.storage.db.driver import about
+
 GLOBAL_KEYS = (
     ("ctrl+p", "Command palette: every action by name, and themes"),
     ("f1 / ?", "This help"),
     ("ctrl+q", "Quit (everything is already saved)"),
     ("tab / shift+tab", "Next / previous field"),
     ("escape", "Back / close"),
+)
+
+LOCK_WAIT = (
+    "A save that finds the database busy waits 0.5 s inside SQLite, then is retried for "
+    "2 minutes while the top bar says so."
 )
 
 
@@ -35,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(f"Keys: {title}"), classes="question")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Escape closes this help."), classes="detail")
+            yield Static(Text(f"{about()}. {LOCK_WAIT}"), id="about", classes="detail")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -134,6 +134,7 @@ class SetupScreen(ConvenerScreen):
             "d,delete", "attendee('remove_attendee')", "Remove person", id="setup-attendee-remove"
         ),
         Binding("i", "attendee('import_list')", "Import list", id="setup-attendee-import"),
+        Binding("x", "attendee('erase_attendee')", "Erase person", id="setup-attendee-erase"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
 

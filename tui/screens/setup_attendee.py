@@ -8,7 +8,7 @@ Every change is written the moment the form is saved, never batched.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -18,12 +18,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
-from convener.storage.errors import ValidationError
+from convener.storage.errors import ConvenerError, ValidationError
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.form import Field, choices, save_or_show
 from convener.tui.widgets.result_list import local_time
+
+if TYPE_CHECKING:
+    from convener.storage.erasure import Erasure
 
 TEXT_FIELDS = ("name", "designation", "organisation", "disability", "district", "phone", "email")
 VOCABULARIES = {
@@ -251,6 +254,57 @@ class AttendeePane(Vertical):
 
         question = f"Remove {name} from the expected attendees?"
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
+
+    def erase_attendee(self) -> None:
+        """Erase for good from this event; from every event is one confirmation further."""
+        from convener.tui.screens.confirm import ConfirmScreen
+
+        row, event_id = self.highlighted(), self.event_id
+        if row is None or event_id is None:
+            return
+        name, person_id = row["name"], row["id"]
+
+        async def erase(everywhere: bool) -> Erasure | None:
+            from convener.storage.erasure import erase_person
+
+            try:
+                done = await self.session.db.write(
+                    lambda db: erase_person(db, event_id, person_id, all_events=everywhere)
+                )
+            except ConvenerError as exc:
+                self.notify(f"{name} was not erased: {exc}", severity="error", markup=False)
+                return None
+            self.notify(
+                f"{done.summary()}\n{done.copies_text()}",
+                title="Erased",
+                markup=False,
+                timeout=20,
+            )
+            await self.reload()
+            return done
+
+        async def everywhere(confirmed: bool | None) -> None:
+            if confirmed:
+                await erase(True)
+            self.table.focus()
+
+        async def here(confirmed: bool | None) -> None:
+            done = await erase(False) if confirmed else None
+            if done is not None and not done.person_deleted:
+                question = f"Also erase {name} from every other event, with their contacts?"
+                detail = "They are on the list of another event in this database."
+                self.app.push_screen(
+                    ConfirmScreen(question, detail, yes="Erase everywhere"), everywhere
+                )
+                return
+            self.table.focus()
+
+        question = f"Erase {name} from this event, for good?"
+        detail = (
+            "Their check-in and registration go, and their name leaves this event's notes. "
+            "This cannot be undone; backups made earlier still hold them."
+        )
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Erase"), here)
 
     def import_list(self) -> None:
         from convener.tui.screens.import_file import ImportScreen
