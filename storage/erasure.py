@@ -48,15 +48,20 @@ class Erasure:
     notes_unattributed: int = 0
     texts_scrubbed: int = 0
     person_deleted: bool = False
+    elsewhere: list[str] = field(default_factory=list)
     copies: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         where = ", ".join(self.events) or "no event"
-        kept = (
-            "their contact details are gone from the database"
-            if self.person_deleted
-            else "they stay on the list of other events they were registered for"
-        )
+        if self.elsewhere:
+            kept = (
+                f"they stay on the list of {len(self.elsewhere)} other event(s) "
+                f"({', '.join(self.elsewhere)}): erase them from all events to remove them there"
+            )
+        elif self.person_deleted:
+            kept = "their contact details are gone from the database"
+        else:
+            kept = "they are still named where they were added by hand elsewhere"
         return (
             f"{self.name} was erased from {where}: {self.registrations} registration(s), "
             f"{self.checkins} check-in(s), {self.notes_unattributed} note(s) no longer "
@@ -133,7 +138,8 @@ def _digits_pattern(number: str, *, phone: bool) -> str | None:
     if not phone:
         return rf"(?<!\d){body}(?!\d)"
     country = f"(?:\\+|00)?{_DIGIT_FORMS['9']}{_DIGIT_FORMS['2']}"
-    return rf"(?<!\d)(?:{country}{_SEPARATORS}|0{_SEPARATORS})?{body}(?!\d)"
+    zero = _DIGIT_FORMS["0"]
+    return rf"(?<!\d)(?:{country}{_SEPARATORS}|{zero}{_SEPARATORS})?{body}(?!\d)"
 
 
 def _tokens(name: str) -> list[str]:
@@ -143,24 +149,28 @@ def _tokens(name: str) -> list[str]:
 class Scrubber:
     """Replaces one person's name, phone, e-mail and ID number in free text."""
 
-    def __init__(self, person: dict[str, Any], others: set[str]) -> None:
+    def __init__(self, people: list[dict[str, Any]], others: set[str]) -> None:
         parts: list[str] = []
-        tokens = _tokens(person.get("name") or "")
-        if tokens:
-            # Whole name: any case, spaced, hyphenated or joined ("GulBano", "Gul-Bano").
-            parts.append(r"(?<!\w)" + r"[\s\-.]*".join(map(re.escape, tokens)) + r"(?!\w)")
-        # Each name token of 3+ letters that no remaining person's name carries.
-        for token in tokens:
-            if len(token) >= 3 and token.casefold() not in others:
-                parts.append(rf"(?<!\w){re.escape(token)}(?!\w)")
+        contacts: list[str] = []
+        for person in people:
+            tokens = _tokens(person.get("name") or "")
+            if tokens:
+                # Whole name: any case, spaced, hyphenated or joined ("GulBano", "Gul-Bano").
+                parts.append(r"(?<!\w)" + r"[\s\-.]*".join(map(re.escape, tokens)) + r"(?!\w)")
+            # Each name token of 3+ letters that no remaining person's name carries.
+            for token in tokens:
+                if len(token) >= 3 and token.casefold() not in others:
+                    parts.append(rf"(?<!\w){re.escape(token)}(?!\w)")
+            numbers = (
+                _digits_pattern(person.get("phone") or "", phone=True),
+                _digits_pattern(person.get("id_number") or "", phone=False),
+            )
+            contacts += [p for p in numbers if p]
+            if person.get("email"):
+                contacts.append(re.escape(person["email"]))
+        # Longest first, so the whole name goes before any of its parts.
+        parts.sort(key=len, reverse=True)
         self._name = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-        numbers = (
-            _digits_pattern(person.get("phone") or "", phone=True),
-            _digits_pattern(person.get("id_number") or "", phone=False),
-        )
-        contacts = [p for p in numbers if p]
-        if person.get("email"):
-            contacts.append(re.escape(person["email"]))
         self._contacts = re.compile("|".join(contacts), re.IGNORECASE) if contacts else None
 
     def __call__(self, text: str) -> str:
@@ -192,8 +202,11 @@ def erase_person(
         scope = [event["id"]]
         if all_events:
             scope += [r["id"] for r in db.query("SELECT id FROM events") if r["id"] != event["id"]]
+        people = [person, *same_person_elsewhere(db, person)] if all_events else [person]
+        elsewhere = [] if all_events else other_events(db, event["id"], person)
         with db.atomic():
-            report = _erase(db, person, scope, all_events)
+            report = _erase(db, people, scope, all_events)
+        report.elsewhere = elsewhere
         report.copies = copies_elsewhere(database_path(db))
     finally:
         guard.release()
@@ -201,26 +214,46 @@ def erase_person(
     return report
 
 
-def _erase(db: Database, person: dict[str, Any], scope: list[str], everywhere: bool) -> Erasure:
-    pid = person["id"]
+def _erase(
+    db: Database, people: list[dict[str, Any]], scope: list[str], everywhere: bool
+) -> Erasure:
+    ids = [p["id"] for p in people]
     marks = ", ".join("?" * len(scope))
-    report = Erasure(person["name"] or "(no name)")
+    report = Erasure(people[0]["name"] or "(no name)")
     report.events = [
         r["title"] for r in db.query(f"SELECT title FROM events WHERE id IN ({marks})", scope)
     ]
     others = {
         t.casefold()
-        for (other,) in db.execute("SELECT name FROM people WHERE id != ?", [pid]).fetchall()
+        for other, pid in db.execute("SELECT name, id FROM people").fetchall()
+        if pid not in ids
         for t in _tokens(other or "")
     }
-    scrub = Scrubber(person, others)
+    scrub = Scrubber(people, others)
+    for pid in ids:
+        _unlink(db, pid, scope, marks, report)
+    report.texts_scrubbed = _scrub_tables(db, scrub, scope, everywhere=everywhere)
+    report.person_deleted = True
+    for pid in ids:
+        if _still_used(db, pid):
+            report.person_deleted = False
+            continue
+        db.execute("DELETE FROM audit WHERE entity_id = ? OR detail LIKE ?", [pid, f"%{pid}%"])
+        db.execute("DELETE FROM people WHERE id = ?", [pid])
+    for event_id in scope:
+        audit(db, "erase", "person", "", event_id, {"events": len(scope)})
+    return report
+
+
+def _unlink(db: Database, pid: str, scope: list[str], marks: str, report: Erasure) -> None:
+    """Remove one person row's check-ins and registrations in scope, and its attributions."""
     checkin_ids = [
         r[0]
         for r in db.execute(
             f"SELECT id FROM checkins WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope]
         ).fetchall()
     ]
-    report.checkins = len(checkin_ids)
+    report.checkins += len(checkin_ids)
     # The audit trail names ids only, but those ids say where this person was: they go.
     db.execute(
         f"DELETE FROM audit WHERE (entity_id = ? OR detail LIKE ?) AND "
@@ -230,10 +263,10 @@ def _erase(db: Database, person: dict[str, Any], scope: list[str], everywhere: b
     for checkin in checkin_ids:
         db.execute("DELETE FROM audit WHERE entity_id = ?", [checkin])
     db.execute(f"DELETE FROM checkins WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope])
-    report.registrations = db.execute(
+    report.registrations += db.execute(
         f"DELETE FROM registrations WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope]
     ).rowcount
-    report.notes_unattributed = db.execute(
+    report.notes_unattributed += db.execute(
         f"UPDATE notes SET speaker_id = NULL, speaker_text = '' "
         f"WHERE speaker_id = ? AND event_id IN ({marks})",
         [pid, *scope],
@@ -247,14 +280,36 @@ def _erase(db: Database, person: dict[str, Any], scope: list[str], everywhere: b
         f"WHERE owner_person_id = ? AND event_id IN ({marks})",
         [pid, *scope],
     )
-    report.texts_scrubbed = _scrub_tables(db, scrub, scope, everywhere=everywhere)
-    if not _still_used(db, pid):
-        db.execute("DELETE FROM audit WHERE entity_id = ? OR detail LIKE ?", [pid, f"%{pid}%"])
-        db.execute("DELETE FROM people WHERE id = ?", [pid])
-        report.person_deleted = True
-    for event_id in scope:
-        audit(db, "erase", "person", "", event_id, {"events": len(scope)})
-    return report
+
+
+def other_events(db: Database, event_id: str, person: dict[str, Any]) -> list[str]:
+    """Titles of the other events whose lists carry this person (their row or a twin)."""
+    ids = [person["id"], *(t["id"] for t in same_person_elsewhere(db, person))]
+    marks = ", ".join("?" * len(ids))
+    return [
+        r["title"]
+        for r in db.query(
+            "SELECT DISTINCT e.title FROM events e JOIN registrations r ON r.event_id = e.id "
+            f"WHERE r.person_id IN ({marks}) AND e.id != ? ORDER BY e.title",
+            [*ids, event_id],
+        )
+    ]
+
+
+def same_person_elsewhere(db: Database, person: dict[str, Any]) -> list[dict[str, Any]]:
+    """Other people rows that are this person: same name, and no phone, ID number or e-mail
+    that says otherwise (each event's list may carry its own row for them)."""
+    twins = []
+    for row in db.query(
+        "SELECT * FROM people WHERE name_key = ? AND id != ?", [person["name_key"], person["id"]]
+    ):
+        clash = any(
+            row[f] and person[f] and digits(row[f]) != digits(person[f])
+            for f in ("phone", "id_number")
+        ) or (row["email"] and person["email"] and row["email"].lower() != person["email"].lower())
+        if not clash:
+            twins.append(row)
+    return twins
 
 
 def _still_used(db: Database, pid: str) -> bool:

@@ -239,13 +239,17 @@ def open_mode(db_path: Path, lock: InstanceLock, read_only: bool) -> tuple[bool,
     an erasure under way elsewhere makes this window read-only, as it rewrites the file.
     """
     from convener.storage.db.connection import read_only_reason
+    from convener.storage.db.files import is_ours
     from convener.storage.db.lock import in_use_by
+    from convener.storage.db.raw import passphrase_from_env
 
     if read_only:
         return True, ""
     reason = read_only_reason(db_path)
     if reason:
         return True, reason
+    if not is_ours(db_path, passphrase_from_env()):
+        return False, ""  # the database thread refuses it, saying why; no lock file beside it
     holder = lock.acquire()
     if holder is not None:
         return True, (

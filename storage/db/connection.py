@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from convener.storage.db import migrations as schema
 from convener.storage.db.driver import describe, require_safe_version
 from convener.storage.db.files import (
     Cleanup,
@@ -25,7 +26,6 @@ from convener.storage.db.files import (
 )
 from convener.storage.db.integrity import check_file
 from convener.storage.db.lock import InstanceLock, in_use_by
-from convener.storage.db import migrations as schema
 from convener.storage.db.migrations import LATEST, current_version
 from convener.storage.db.raw import open_raw, passphrase_from_env, probe
 from convener.storage.errors import DatabaseError, NewerSchemaError, ReadOnlyError

@@ -198,6 +198,17 @@ def refuse_unless_ours(path: Path, passphrase: str | None) -> None:
     raise _foreign(path, f"with the tables {shown}" if tables else "with no tables")
 
 
+def is_ours(path: Path, passphrase: str | None = None) -> bool:
+    """True for a missing path or a Convener database (even a damaged one): may be opened."""
+    if not path.exists():
+        return True
+    try:
+        refuse_unless_ours(path, passphrase)
+    except DatabaseError:
+        return False
+    return True
+
+
 def _foreign(path: Path, what: str) -> DatabaseError:
     return DatabaseError(
         f"{path} is another program's SQLite database ({what}), not Convener's: nothing was "

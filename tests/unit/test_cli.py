@@ -13,7 +13,6 @@ import pytest
 
 from convener.storage.attendees import add_attendee
 from convener.storage.db.connection import connect
-from convener.storage.db.lock import InstanceLock
 from convener.storage.db.migrations import LATEST
 from convener.storage.events import get_event
 from convener.tui.cli import main

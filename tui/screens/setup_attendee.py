@@ -8,7 +8,7 @@ Every change is written the moment the form is saved, never batched.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -24,9 +24,6 @@ from convener.tui.screens.base import ConvenerModal
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.form import Field, choices, save_or_show
 from convener.tui.widgets.result_list import local_time
-
-if TYPE_CHECKING:
-    from convener.storage.erasure import Erasure
 
 TEXT_FIELDS = ("name", "designation", "organisation", "disability", "district", "phone", "email")
 VOCABULARIES = {
@@ -257,47 +254,44 @@ class AttendeePane(Vertical):
 
     def erase_attendee(self) -> None:
         """Erase for good from this event; from every event is one confirmation further."""
+        from convener.storage.erasure import other_events
         from convener.tui.screens.confirm import ConfirmScreen
 
         row, event_id = self.highlighted(), self.event_id
         if row is None or event_id is None:
             return
-        name, person_id = row["name"], row["id"]
+        name = row["name"]
 
-        async def erase(everywhere: bool) -> Erasure | None:
+        async def erase(everywhere: bool | None) -> None:
             from convener.storage.erasure import erase_person
 
+            all_events = bool(everywhere)
             try:
                 done = await self.session.db.write(
-                    lambda db: erase_person(db, event_id, person_id, all_events=everywhere)
+                    lambda db: erase_person(db, event_id, row["id"], all_events=all_events)
                 )
             except ConvenerError as exc:
                 self.notify(f"{name} was not erased: {exc}", severity="error", markup=False)
-                return None
-            self.notify(
-                f"{done.summary()}\n{done.copies_text()}",
-                title="Erased",
-                markup=False,
-                timeout=20,
-            )
-            await self.reload()
-            return done
-
-        async def everywhere(confirmed: bool | None) -> None:
-            if confirmed:
-                await erase(True)
+            else:
+                text = f"{done.summary()}\n{done.copies_text()}"
+                self.notify(text, title="Erased", markup=False, timeout=20)
+                await self.reload()
             self.table.focus()
 
         async def here(confirmed: bool | None) -> None:
-            done = await erase(False) if confirmed else None
-            if done is not None and not done.person_deleted:
-                question = f"Also erase {name} from every other event, with their contacts?"
-                detail = "They are on the list of another event in this database."
-                self.app.push_screen(
-                    ConfirmScreen(question, detail, yes="Erase everywhere"), everywhere
-                )
+            if not confirmed:
+                self.table.focus()
                 return
-            self.table.focus()
+            others = await self.session.db.read(lambda db: other_events(db, event_id, row))
+            if not others:
+                await erase(False)
+                return
+            question = f"Also erase {name} from the {len(others)} other event(s) they are on?"
+            detail = (
+                f"{', '.join(others)}. Their contact details then leave the database too. "
+                "No keeps them there and erases them from this event only."
+            )
+            self.app.push_screen(ConfirmScreen(question, detail, yes="Erase everywhere"), erase)
 
         question = f"Erase {name} from this event, for good?"
         detail = (
