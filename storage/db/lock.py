@@ -43,7 +43,22 @@ def in_use_by(holder: int) -> str:
     return "another Convener" + (f" (process {holder})" if holder > 0 else "")
 
 
-def _stamp(handle: IO[str]) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
+
+
+def _stamp(handle: IO[str], *, always: bool) -> None:
+    """Name this process in the file; a shared hold keeps the name of a live earlier one."""
+    handle.seek(0)
+    text = handle.read().strip()
+    if not always and text.isdigit() and int(text) != os.getpid() and _alive(int(text)):
+        return
     handle.seek(0)
     handle.truncate()
     handle.write(str(os.getpid()))
@@ -79,7 +94,7 @@ class InstanceLock:
                     holder = _holder(handle)
                     handle.close()
                     return holder
-                _stamp(handle)
+                _stamp(handle, always=exclusive)
                 held = _HELD[self._key] = _Held(handle)
             elif exclusive and not held.exclusive:
                 try:
@@ -88,7 +103,7 @@ class InstanceLock:
                     # A refused upgrade may have dropped the shared hold: take it back.
                     fcntl.flock(held.handle, fcntl.LOCK_SH)
                     return _holder(held.handle)
-                _stamp(held.handle)
+                _stamp(held.handle, always=True)
             if exclusive:
                 held.exclusive += 1
             else:
@@ -108,6 +123,9 @@ class InstanceLock:
                 held.shared -= 1
             self._mode = None
             if held.shared + held.exclusive == 0:
+                if _holder(held.handle) == -1:  # our own name: no longer true
+                    held.handle.seek(0)
+                    held.handle.truncate()
                 held.handle.close()
                 del _HELD[self._key]
             elif not held.exclusive:

@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 
 from convener.storage.db.connection import connect
-from convener.storage.db.files import APPLICATION_ID
 from convener.storage.errors import DatabaseError
 from convener.storage.imports.sample import load_sample
 from tests.reliability.harness import CONVENER, REPO_ROOT, PtyApp, child_env
@@ -267,6 +266,8 @@ def test_the_app_refuses_another_program_s_database(tmp_path: Path) -> None:
 
 
 def test_files_are_stamped_and_older_ones_recognised(tmp_path: Path) -> None:
+    from convener.storage.db.files import APPLICATION_ID
+
     new = tmp_path / "new.db"
     connect(new).close()
     assert int.from_bytes(new.read_bytes()[68:72], "big") == APPLICATION_ID
