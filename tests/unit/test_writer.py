@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.db.connection import connect
-from convener.storage.db.driver import sqlite_connect
+from convener.storage.db.raw import open_raw
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import DatabaseError, ReadOnlyError
 
@@ -167,7 +167,8 @@ def other(db_path: Path) -> Iterator[sqlite3.Connection]:
     """
     if not db_path.exists():
         connect(db_path).close()
-    conn = sqlite_connect(str(db_path), isolation_level=None)
+    conn = open_raw(db_path)  # keyed like the database under --encrypted
+    conn.isolation_level = None
     yield conn
     if conn.in_transaction:
         conn.rollback()
