@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convener.storage.errors import ConvenerError, DatabaseError
+from convener.storage.event_lookup import AmbiguousEventError, find_event
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EVENT_HELP = "slug, id, the start of a slug, or words of the title"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
-    p.add_argument("--event", metavar="EVENT", help="slug or id of the event (attendee lists)")
+    p.add_argument("--event", metavar="EVENT", help="the event of an attendee list: " + EVENT_HELP)
     sub.add_parser("events", help="list the events in the database")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
     for name, what in (
@@ -49,9 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("setup", "the event setup screen"),
     ):
         p = sub.add_parser(name, help=f"open {what} of EVENT")
-        p.add_argument("event", metavar="EVENT", help="slug or id")
+        p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p = sub.add_parser("export", help="write the summary and data files of EVENT")
-    p.add_argument("event", metavar="EVENT")
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument(
         "--format",
         default="md,csv,docx,json",
@@ -71,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "erase",
         help="erase PERSON from EVENT: check-ins, registration, name in notes (for good)",
     )
-    p.add_argument("event", metavar="EVENT", help="slug or id")
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument("person", metavar="PERSON", help="name or id, as on the attendee list")
     p.add_argument(
         "--all-events",
@@ -97,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is not cmd_open:  # the app says it in a notification instead
             warn_if_exposed(db_path)
         return code
+    except AmbiguousEventError as exc:
+        print(f"convener: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ConvenerError as exc:
         print(f"convener: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -124,10 +129,15 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
     from convener.tui.app import run_app
 
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
+    ref = getattr(args, "event", None)
+    if ref and db_path.exists():
+        # Resolve what was typed before the terminal is taken over: an unknown or ambiguous
+        # EVENT is one sentence on stderr, not a message inside a screen.
+        ref = resolved_slug(db_path, ref)
     return run_app(
         db_path,
         screen=screen,
-        event_ref=getattr(args, "event", None),
+        event_ref=ref,
         demo=args.command == "demo",
         read_only=args.read_only,
     )
@@ -138,10 +148,19 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.imports.dispatch import import_file
 
     with connect(db_path) as db, held(db_path):
-        report = import_file(db, args.file, args.event)
+        ref = find_event(db, args.event)["slug"] if args.event else None
+        report = import_file(db, args.file, ref)
     state = "imported" if report.changed else "already up to date"
     print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
     return 0
+
+
+def resolved_slug(db_path: Path, ref: str) -> str:
+    """The slug of the one event `ref` names (exact slug, id, unique prefix, title words)."""
+    from convener.storage.db.connection import connect
+
+    with connect(db_path, read_only=True) as db:
+        return str(find_event(db, ref)["slug"])
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
@@ -214,9 +233,13 @@ def export_salvaging(db: Database, args: argparse.Namespace) -> list[Path]:
     from convener.storage.reports.export import export_event, parse_formats
 
     formats = parse_formats(args.format)
-    options = {"out_dir": args.out, "unredacted": args.unredacted}
+
+    def run(source: Database) -> list[Path]:
+        slug = str(find_event(source, args.event)["slug"])
+        return export_event(source, slug, formats, out_dir=args.out, unredacted=args.unredacted)
+
     try:
-        return export_event(db, args.event, formats, **options)
+        return run(db)
     except sqlite3.DatabaseError as exc:
         if not is_corruption(exc):
             raise
@@ -228,7 +251,7 @@ def export_salvaging(db: Database, args: argparse.Namespace) -> list[Path]:
         file=sys.stderr,
     )
     with rescued:
-        return export_event(rescued, args.event, formats, **options)
+        return run(rescued)
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
@@ -253,12 +276,11 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
 def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
     from convener.storage.erasure import erase_person
-    from convener.storage.events import get_event
 
     if not db_path.exists():
         raise DatabaseError(f"{db_path}: no such database")
     with connect(db_path) as db:
-        event = get_event(db, args.event)
+        event = find_event(db, args.event)
         done = erase_person(db, event["id"], args.person, all_events=args.all_events)
     print(done.summary())
     print(done.copies_text())

@@ -110,3 +110,21 @@ async def test_purge_is_one_step_after_delete(
     assert read_db(sample_db, "SELECT count(*) AS n FROM notes WHERE id = ?", [note["id"]]) == [
         {"n": 0}
     ]
+
+
+async def test_help_names_the_sqlite_in_use(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    from convener.storage.db.driver import sqlite_version
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        table = app.screen.query_one("#keys", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        shown = screen_text(app)
+    assert f"SQLite {sqlite_version()} (sqlcipher3 0.6" in shown
+    assert "waits 0.5 s, then retries for 2 minutes" in shown

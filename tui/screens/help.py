@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from convener.storage.db.driver import about
+from convener.tui.keymap import key_rows
 
 GLOBAL_KEYS = (
     ("ctrl+p", "Command palette: every action by name, and themes"),
@@ -21,10 +22,7 @@ GLOBAL_KEYS = (
     ("escape", "Back / close"),
 )
 
-LOCK_WAIT = (
-    "A save that finds the database busy waits 0.5 s inside SQLite, then is retried for "
-    "2 minutes while the top bar says so."
-)
+LOCK_WAIT = "a save waits 0.5 s, then retries for 2 minutes, the top bar saying so"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -37,23 +35,23 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="help"):
             title = getattr(self.under, "HELP_TITLE", type(self.under).__name__)
             yield Static(Text(f"Keys: {title}"), classes="question")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Escape closes this help."), classes="detail")
-            yield Static(Text(f"{about()}. {LOCK_WAIT}"), id="about", classes="detail")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Does")
-        for binding in getattr(self.under, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                key = binding.key_display or binding.key.replace(",", " / ")
-                table.add_row(Text(key), Text(binding.description))
+        for row in key_rows(type(self.under)):
+            table.add_row(Text(row.shown_keys), Text(row.description))
         extra = getattr(self.under, "HELP_EXTRA", ())
         for key, does in (*extra, *GLOBAL_KEYS):
             table.add_row(Text(key), Text(does))
+        # Not keys, but what a coordinator reporting a problem is asked first.
+        table.add_row(Text("(version)"), Text(about()))
+        table.add_row(Text("(busy database)"), Text(LOCK_WAIT))
         table.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
