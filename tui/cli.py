@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
+    if args.read_only and args.command in WRITING:
+        print(f"convener: {args.command} writes to the database: drop --read-only", file=sys.stderr)
+        return EXIT_USAGE
     try:
         code = handler(db_path, args)
         if handler is not cmd_open:  # the app says it in a notification instead
@@ -287,6 +290,7 @@ def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+WRITING = ("import", "restore", "erase")
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,

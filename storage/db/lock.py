@@ -69,8 +69,10 @@ class InstanceLock:
     """A hold on `<db>.lock`: shared (a window, an import) or exclusive (restore, erase)."""
 
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
-        self._key = self.path.absolute()
+        # The real file's name: a window opened through a link guards the same database.
+        real = db_path.resolve()
+        self.path = real.with_name(real.name + ".lock")
+        self._key = self.path
         self._mode: str | None = None
 
     def acquire(self, *, exclusive: bool = False) -> int | None:

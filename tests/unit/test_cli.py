@@ -369,3 +369,14 @@ def test_error_through_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"convener: {bad}")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["import", str(QUETTA_YAML)], ["erase", "x", "y"]])
+def test_read_only_and_a_writing_command_is_one_sentence(
+    imported: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    before = imported.read_bytes()
+    code, out, err = run(capsys, "--db", imported, "--read-only", *command)
+    assert code == 2 and out == ""
+    assert err.strip() == f"convener: {command[0]} writes to the database: drop --read-only"
+    assert imported.read_bytes() == before
