@@ -152,11 +152,21 @@ def _header_app_id(path: Path) -> int | None:
     return int.from_bytes(header[_APP_ID_OFFSET : _APP_ID_OFFSET + 4], "big")
 
 
-def refuse_unless_ours(path: Path, passphrase: str | None) -> None:
+def not_sqlite(path: Path) -> CorruptDatabaseError:
+    """The refusal of a file that is not SQLite (nothing is copied: it may not be ours)."""
+    return CorruptDatabaseError(
+        f"{path} is not a Convener database: it is not an SQLite file (it may be another "
+        "kind of file, a damaged database, or an encrypted one: set CONVENER_PASSPHRASE). "
+        f"Nothing was written to it. If it held your Convener data: {recovery_advice(path)}"
+    )
+
+
+def refuse_unless_ours(path: Path, passphrase: str | None, *, report_damage: bool = True) -> None:
     """Raise unless the existing file at `path` is a Convener database (it may be damaged).
 
-    Nothing is written, and nothing is created beside the file: a damaged file is left to
-    the integrity check, which reports it.
+    Nothing is written, and nothing is created beside the file, except the copy a damaged
+    database's report keeps aside (`report_damage`); other damage is left to the
+    integrity check, which reports it.
     """
     refuse_empty(path)
     if not passphrase:
@@ -164,13 +174,10 @@ def refuse_unless_ours(path: Path, passphrase: str | None) -> None:
         if app_id is None:
             if latest_backup(path) is not None:
                 # A database was here (its backups say so) and its header is gone: damage.
+                if not report_damage:
+                    return
                 raise damaged(path, "its header is not an SQLite header")
-            raise CorruptDatabaseError(
-                f"{path} is not a Convener database: it is not an SQLite file (it may be "
-                "another kind of file, a damaged database, or an encrypted one: set "
-                "CONVENER_PASSPHRASE). Nothing was written to it. If it held your Convener "
-                f"data: {recovery_advice(path)}"
-            )
+            raise not_sqlite(path)
         if app_id == APPLICATION_ID:
             return
         if app_id != 0:
@@ -203,7 +210,7 @@ def is_ours(path: Path, passphrase: str | None = None) -> bool:
     if not path.exists():
         return True
     try:
-        refuse_unless_ours(path, passphrase)
+        refuse_unless_ours(path, passphrase, report_damage=False)
     except DatabaseError:
         return False
     return True
@@ -240,6 +247,8 @@ def open_for_reading(
     next session.
     """
     refuse_empty(path)
+    if not passphrase and _header_app_id(path) is None:
+        raise not_sqlite(path)
     protected = bool(write_protection(path))
     if (protected or probing) and not _wal_has_data(path):
         return open_uri(read_only_uri(path, immutable=True), passphrase), lambda: None
