@@ -8,16 +8,33 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from convener.storage.db.backup import backup_to, restore_from
+from convener.storage.db.connection import connect
+from convener.storage.db.driver import about
+from convener.storage.db.files import exposure_warning, write_protection
+from convener.storage.db.integrity import is_corruption
+from convener.storage.db.lock import InstanceLock, in_use_by
+from convener.storage.db.salvage import salvage
+from convener.storage.erasure import erase_person
 from convener.storage.errors import ConvenerError, DatabaseError
 from convener.storage.event_lookup import AmbiguousEventError, find_event
+from convener.storage.events import list_events
+from convener.storage.imports.dispatch import import_file
+from convener.storage.imports.sample import load_sample
+from convener.storage.paths import default_backup_path, default_db_path
+from convener.storage.reports.export import export_event, parse_formats
+from convener.tui.app import run_app
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from convener.storage.imports.event_file import ImportReport
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -44,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--event", metavar="EVENT", help="the event of an attendee list: " + EVENT_HELP)
     sub.add_parser("events", help="list the events in the database")
+    sub.add_parser("sample", help="load the bundled sample event and its practice copy")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
     for name, what in (
         ("checkin", "the check-in screen"),
@@ -85,11 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from convener.storage.paths import default_db_path
 
     if args.version:
-        from convener.storage.db.driver import about
-
         print(about())
         return 0
     db_path: Path = args.db or default_db_path()
@@ -121,22 +136,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def warn_if_exposed(db_path: Path) -> None:
     """Say once, on stderr, when other users of this computer may read the database."""
-    from convener.storage.db.files import exposure_warning
-
     warning = exposure_warning(db_path)
     if warning:
         print(f"convener: warning: {warning}", file=sys.stderr)
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.tui.app import run_app
-
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
     ref = getattr(args, "event", None)
     if ref and db_path.exists():
         # Resolve what was typed before the terminal is taken over: an unknown or ambiguous
         # EVENT is one sentence on stderr, not a message inside a screen.
-        ref = resolved_slug(db_path, ref)
+        with contextlib.suppress(DatabaseError):  # the app opens it and says what is wrong
+            ref = resolved_slug(db_path, ref)
     return run_app(
         db_path,
         screen=screen,
@@ -147,29 +159,34 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.imports.dispatch import import_file
-
     with connect(db_path) as db, held(db_path):
         ref = find_event(db, args.event)["slug"] if args.event else None
         report = import_file(db, args.file, ref)
-    state = "imported" if report.changed else "already up to date"
-    print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
+    print(report_line(report))
     return 0
 
 
 def resolved_slug(db_path: Path, ref: str) -> str:
     """The slug of the one event `ref` names (exact slug, id, unique prefix, title words)."""
-    from convener.storage.db.connection import connect
-
     with connect(db_path, read_only=True) as db:
         return str(find_event(db, ref)["slug"])
 
 
-def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.events import list_events
+def cmd_sample(db_path: Path, args: argparse.Namespace) -> int:
+    """Headless `l` of the home screen: what a script or an installer check needs."""
+    with connect(db_path) as db:
+        reports = load_sample(db)
+    for report in reports:
+        print(report_line(report))
+    return 0
 
+
+def report_line(report: ImportReport) -> str:
+    state = "imported" if report.changed else "already up to date"
+    return f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}"
+
+
+def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
     with connect(db_path, read_only=read_only_for_reading(db_path, args.read_only)) as db:
         events = list_events(db)
     if not events:
@@ -186,8 +203,6 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 def read_only_for_reading(db_path: Path, asked: bool) -> bool:
     """A command that only reads opens a write-protected database read-only, and says so."""
-    from convener.storage.db.files import write_protection
-
     protection = write_protection(db_path) if db_path.exists() else ""
     if protection and not asked:
         print(f"convener: {protection}: opened read-only.", file=sys.stderr)
@@ -197,11 +212,6 @@ def read_only_for_reading(db_path: Path, asked: bool) -> bool:
 @contextlib.contextmanager
 def held(db_path: Path) -> Iterator[None]:
     """Hold the instance guard shared while writing: a restore or erasure waits its turn."""
-    from convener.storage.db.lock import InstanceLock, in_use_by
-
-    if not db_path.parent.exists():
-        yield  # a new database: nothing can be restoring or erasing it yet
-        return
     lock = InstanceLock(db_path)
     holder = lock.acquire()
     if holder is not None:
@@ -216,26 +226,16 @@ def held(db_path: Path) -> Iterator[None]:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.reports.export import parse_formats
-
-    parse_formats(args.format)  # a mistyped format is reported before the database opens
+    formats = parse_formats(args.format)  # a mistyped format is said before the file opens
     with connect(db_path, read_only=True) as db:
-        paths = export_salvaging(db, args)
+        paths = export_salvaging(db, args, formats)
     for path in paths:
         print(path)
     return 0
 
 
-def export_salvaging(db: Database, args: argparse.Namespace) -> list[Path]:
+def export_salvaging(db: Database, args: argparse.Namespace, formats: Sequence[str]) -> list[Path]:
     """Export; if the file turns out damaged, export what can still be read, and say what not."""
-    import sqlite3
-
-    from convener.storage.db.integrity import is_corruption
-    from convener.storage.db.salvage import salvage
-    from convener.storage.reports.export import export_event, parse_formats
-
-    formats = parse_formats(args.format)
 
     def run(source: Database) -> list[Path]:
         slug = str(find_event(source, args.event)["slug"])
@@ -258,10 +258,6 @@ def export_salvaging(db: Database, args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import backup_to
-    from convener.storage.db.connection import connect
-    from convener.storage.paths import default_backup_path
-
     with connect(db_path, read_only=True) as db:
         dest = backup_to(db, args.dest or default_backup_path(db_path))
     print(dest)
@@ -269,17 +265,12 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import restore_from
-
     kept = restore_from(args.src, db_path)
     print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")
     return 0
 
 
 def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.erasure import erase_person
-
     if not db_path.exists():
         raise DatabaseError(f"{db_path}: no such database")
     with connect(db_path) as db:
@@ -290,10 +281,11 @@ def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-WRITING = ("import", "restore", "erase")
+WRITING = ("import", "restore", "erase", "sample")
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
+    "sample": cmd_sample,
     "export": cmd_export,
     "backup": cmd_backup,
     "restore": cmd_restore,

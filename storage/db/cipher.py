@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from convener.storage import lazy
 from convener.storage.db.driver import INSTALL_HINT, sqlite_connect, translate
 
 __all__ = ["INSTALL_HINT", "available", "derived_key", "open_encrypted", "quote", "translate"]
@@ -22,7 +23,7 @@ KDF_ITER = 256_000  # SQLCipher 4's default
 def available() -> bool:
     """True when SQLCipher can be used on this machine."""
     try:
-        import sqlcipher3  # noqa: F401
+        lazy.sqlcipher()
     except ImportError:
         return False
     return True

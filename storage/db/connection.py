@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from convener.storage import lazy
 from convener.storage.db import migrations as schema
-from convener.storage.db.driver import describe, require_safe_version
+from convener.storage.db.driver import describe, on_close, require_safe_version
 from convener.storage.db.files import (
     Cleanup,
     create_database,
@@ -27,8 +27,11 @@ from convener.storage.db.files import (
 from convener.storage.db.integrity import check_file
 from convener.storage.db.lock import InstanceLock, in_use_by
 from convener.storage.db.migrations import LATEST, current_version
-from convener.storage.db.raw import open_raw, passphrase_from_env, probe
+from convener.storage.db.raw import Queryable, open_raw, passphrase_from_env, probe
 from convener.storage.errors import DatabaseError, NewerSchemaError, ReadOnlyError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 log = logging.getLogger("convener.storage.db")
@@ -41,24 +44,6 @@ _PRAGMAS: tuple[tuple[str, str, object], ...] = (
 )
 
 
-class ConvenerDatabase(Database):
-    """A sqlite-utils Database that tidies up after itself when closed.
-
-    A read-only look at a write-protected database may make SQLite create side files;
-    `close` removes those, so none outlives the session.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, on_close: Cleanup | None = None) -> None:
-        super().__init__(conn)
-        self._on_close = on_close
-
-    def close(self) -> None:
-        super().close()
-        cleanup, self._on_close = self._on_close, None
-        if cleanup is not None:
-            cleanup()
-
-
 def connect(
     path: Path | str,
     *,
@@ -68,6 +53,31 @@ def connect(
     passphrase: str | None = None,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
+    """`open_connection`, as sqlite-utils' Database (what the storage functions take)."""
+    conn = open_connection(
+        path,
+        read_only=read_only,
+        migrate=migrate,
+        check=check,
+        passphrase=passphrase,
+        busy_timeout_ms=busy_timeout_ms,
+    )
+    try:
+        return lazy.database(conn)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def open_connection(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    check: bool | None = None,
+    passphrase: str | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> sqlite3.Connection:
     """Open the database at `path` with verified PRAGMAs, migrated to the current schema.
 
     `read_only` opens it with `mode=ro`: nothing can be written, whatever the file modes.
@@ -108,15 +118,12 @@ def connect(
             check_file(conn, path, encrypted=bool(passphrase))
         elif passphrase and not read_only:
             probe(conn, path, encrypted=True)
-        db = ConvenerDatabase(conn, cleanup)
-        conn, cleanup = None, None  # the Database owns them now
-        try:
-            _apply_pragmas(db, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
-            if migrate and not read_only:
-                _migrate_if_needed(db, path)
-        except BaseException:
-            db.close()
-            raise
+        if cleanup is not None:
+            on_close(conn, cleanup)  # closing the connection tidies up after it
+            cleanup = None
+        _apply_pragmas(conn, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+        if migrate and not read_only:
+            _migrate_if_needed(conn, path)
         log.debug("opened %s %s with %s", path, "read-only" if read_only else "", describe())
     except BaseException as exc:
         if conn is not None:
@@ -127,7 +134,7 @@ def connect(
         if explained is exc:
             raise
         raise explained from exc
-    return db
+    return conn
 
 
 def _explained(exc: BaseException, path: Path) -> BaseException:
@@ -146,7 +153,7 @@ def _explained(exc: BaseException, path: Path) -> BaseException:
     return exc
 
 
-def _migrate_if_needed(db: Database, path: Path) -> None:
+def _migrate_if_needed(db: sqlite3.Connection, path: Path) -> None:
     """Upgrade the schema holding the guard exclusively: no other window may be writing."""
     version, latest = current_version(db), schema.MIGRATIONS[-1][0]
     if version > latest:
@@ -161,14 +168,14 @@ def _migrate_if_needed(db: Database, path: Path) -> None:
             f"{in_use_by(holder)}: close that one, then open it again"
         )
     try:
-        schema.migrate(db, schema.MIGRATIONS)
+        schema.migrate(lazy.database(db), schema.MIGRATIONS)
     except NewerSchemaError as exc:
         raise NewerSchemaError(exc.version, exc.latest, str(path)) from None
     finally:
         guard.release()
 
 
-def _apply_pragmas(db: Database, *, read_only: bool, busy_timeout_ms: int) -> None:
+def _apply_pragmas(db: sqlite3.Connection, *, read_only: bool, busy_timeout_ms: int) -> None:
     pragmas = (*_PRAGMAS, ("busy_timeout", str(busy_timeout_ms), busy_timeout_ms))
     for name, value, _ in pragmas:
         db.execute(f"PRAGMA {name}={value}")
@@ -182,7 +189,7 @@ def _apply_pragmas(db: Database, *, read_only: bool, busy_timeout_ms: int) -> No
             raise DatabaseError(f"PRAGMA {name} is {got!r}, expected {expected!r}")
 
 
-def checkpoint(db: Database) -> None:
+def checkpoint(db: Queryable) -> None:
     """Fold the WAL into the main file so the `.db` alone is complete (clean exit)."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

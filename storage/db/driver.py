@@ -25,6 +25,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any, cast
 
+from convener.storage import lazy
 from convener.storage.errors import DatabaseError
 
 INSTALL_HINT = "reinstall Convener: its sqlcipher3 package is missing (pip install sqlcipher3)"
@@ -37,10 +38,9 @@ log = logging.getLogger("convener.storage.db")
 
 def _dbapi() -> Any:
     try:
-        from sqlcipher3 import dbapi2
+        return lazy.sqlcipher()
     except ImportError:
         raise DatabaseError(f"Convener cannot open databases: {INSTALL_HINT}") from None
-    return dbapi2
 
 
 def sqlite_version() -> str:
@@ -101,6 +101,11 @@ def sqlite_connect(target: str, *, uri: bool = False, **options: Any) -> sqlite3
     return cast(sqlite3.Connection, TranslatingConnection(raw))
 
 
+def on_close(conn: sqlite3.Connection, cleanup: Callable[[], None]) -> None:
+    """Run `cleanup` once `conn` is closed (a read-only session removing its side files)."""
+    object.__setattr__(conn, "_on_close", cleanup)
+
+
 def translate(exc: BaseException) -> BaseException:
     """The standard sqlite3 exception matching a SQLCipher one (others unchanged)."""
     module = type(exc).__module__
@@ -154,6 +159,14 @@ class TranslatingConnection:
         fetch = _guard(self._inner.fetchone, wrap_result=False)
         while (row := fetch()) is not None:
             yield row
+
+    def close(self) -> None:
+        try:
+            _guard(self._inner.close, wrap_result=False)()
+        finally:
+            cleanup = self.__dict__.pop("_on_close", None)
+            if cleanup is not None:
+                cleanup()
 
     def __enter__(self) -> TranslatingConnection:
         _guard(self._inner.__enter__, wrap_result=False)()

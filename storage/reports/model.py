@@ -6,7 +6,7 @@ local. A writer reads them and formats them; it never decides what may be shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from convener.storage.reports.tallies import Participation
 
@@ -142,7 +142,8 @@ class ActionPoint:
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything the writers need; `unredacted` says contacts are included."""
+    """Everything the writers need; `unredacted` says contacts are included, `removed`
+    how many names and contacts were scrubbed from typed text."""
 
     facts: EventFacts
     overview: str
@@ -156,6 +157,7 @@ class Summary:
     annex: tuple[Attendee, ...]
     annex_unlisted: int
     unredacted: bool
+    removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == kind)
