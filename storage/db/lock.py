@@ -132,7 +132,8 @@ class InstanceLock:
             return
         with _MUTEX:
             held = _HELD[self._key]
-            if self._mode == "exclusive":
+            was_exclusive = self._mode == "exclusive"
+            if was_exclusive:
                 held.exclusive -= 1
             else:
                 held.shared -= 1
@@ -144,16 +145,30 @@ class InstanceLock:
                     _unlock_all(held)
                 finally:
                     os.close(held.fd)
-            elif not held.exclusive:
+            elif was_exclusive and not held.exclusive:
                 _downgrade(held)
 
 
 # --- the platform's locks ----------------------------------------------------------------
 
 
+def _kind() -> str:
+    """'windows', 'posix', or 'none' where Python offers neither flock nor msvcrt (then
+    the guard is granted unguarded, as a lock file that cannot lock would keep all out)."""
+    if sys.platform == "win32":
+        return "windows"
+    try:
+        lazy.posix_locks()
+    except ImportError:
+        return "none"
+    return "posix"
+
+
 def _lock(fd: int, *, exclusive: bool) -> int | bool:
     """Lock without waiting: True (or the Windows slot taken), False when someone is in
     the way."""
+    if _kind() == "none":
+        return True
     if sys.platform == "win32":
         if exclusive:
             return _win_lock(fd, LOCKED_BYTE, SLOTS)
@@ -171,6 +186,8 @@ def _lock(fd: int, *, exclusive: bool) -> int | bool:
 
 def _upgrade(held: _Held) -> bool:
     """This process's shared hold made exclusive, if nobody else holds the guard."""
+    if _kind() == "none":
+        return True
     if sys.platform == "win32":
         if held.slot is not None:
             _win_unlock(held.fd, LOCKED_BYTE + held.slot, 1)
@@ -191,6 +208,8 @@ def _upgrade(held: _Held) -> bool:
 
 
 def _downgrade(held: _Held) -> None:
+    if _kind() == "none":
+        return
     if sys.platform == "win32":
         _win_unlock(held.fd, LOCKED_BYTE, SLOTS)
         slot = _lock(held.fd, exclusive=False)
@@ -202,6 +221,8 @@ def _downgrade(held: _Held) -> None:
 
 def _unlock_all(held: _Held) -> None:
     """Release before closing: Windows frees a closed file's locks only eventually."""
+    if _kind() == "none":
+        return
     if sys.platform == "win32":
         if held.exclusive or held.slot is None:
             _win_unlock(held.fd, LOCKED_BYTE, SLOTS)
