@@ -17,9 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.db.backup import database_path
 from convener.storage.db.lock import InstanceLock, in_use_by
@@ -28,6 +26,9 @@ from convener.storage.events import get_event
 from convener.storage.paths import default_backup_path
 from convener.storage.rows import audit, one
 from convener.storage.text import digits, name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PLACEHOLDER = "a participant"
 CONTACT_PLACEHOLDER = "[contact removed]"

@@ -9,16 +9,19 @@ lost is said in one sentence per table. Exports then run on the copy, as on any 
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from convener.storage import lazy
 from convener.storage.db.driver import sqlite_connect
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def salvage(source: Database) -> tuple[Database, list[str]]:
     """An in-memory copy of every readable row of `source`, and what could not be read."""
     lost: list[str] = []
-    target = Database(sqlite_connect(":memory:"))
+    target = lazy.database(sqlite_connect(":memory:"))
     try:
         schema = source.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
