@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 # Kept out of start-up: whatever the first screen does not need.
 HEAVY: tuple[str, ...] = ("sqlite_utils", "yaml", "docx", "openpyxl", "lxml", "PIL")
-# Loaded only where present and asked for (an encrypted database).
-OPTIONAL: tuple[str, ...] = ("sqlcipher3",)
+# The one SQLite driver (storage/db/driver.py): loaded with the first database, not at import.
+DRIVER: tuple[str, ...] = ("sqlcipher3",)
 
 
 def database(conn: sqlite3.Connection) -> Database:
@@ -65,7 +65,8 @@ def openpyxl() -> Any:
 
 
 def sqlcipher() -> Any:
-    """SQLCipher's DB-API module; ImportError where the package is not installed."""
+    """SQLCipher's DB-API module, which opens every database, plain or encrypted;
+    ImportError where the package is not installed."""
     from sqlcipher3 import dbapi2
 
     return dbapi2

@@ -20,7 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from convener.storage.db.connection import read_only_reason
-from convener.storage.db.lock import InstanceLock
+from convener.storage.db.files import exposure_warning, is_ours
+from convener.storage.db.lock import InstanceLock, in_use_by
+from convener.storage.db.raw import passphrase_from_env
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
@@ -108,6 +110,7 @@ class ConvenerApp(App[int]):
             self.exit(1, message=f"convener: {exc}")
             return
         await self.push_screen(HomeScreen())
+        self.warn_if_exposed()
         if self.read_only and self.read_only_reason:
             self.notify(
                 self.read_only_reason,
@@ -118,6 +121,12 @@ class ConvenerApp(App[int]):
             )
         if self.demo or self.start:
             await self.open_requested_event()
+
+    def warn_if_exposed(self) -> None:
+        """Once per window: other users of this computer can read the database file."""
+        warning = exposure_warning(self.db_path)
+        if warning:
+            self.notify(warning, title="Readable by others", severity="warning", markup=False)
 
     async def open_requested_event(self) -> None:
         """`convener demo|checkin|notes|setup EVENT` open straight on that screen."""
@@ -213,7 +222,7 @@ def run_app(
     demo: bool = False,
     read_only: bool = False,
 ) -> int:
-    """Run the TUI with the instance lock held; a second instance opens read-only."""
+    """Run the TUI holding the instance guard shared: windows write side by side."""
     lock = InstanceLock(db_path)
     read_only, reason = open_mode(db_path, lock, read_only)
     app = create_app(
@@ -240,18 +249,22 @@ def open_mode(db_path: Path, lock: InstanceLock, read_only: bool) -> tuple[bool,
     """(read-only?, why) for this window, decided before anything is written.
 
     A write-protected file or folder and a database from a newer Convener are read-only
-    from the start; otherwise the instance lock decides: a second window is read-only.
+    from the start. Other windows do not matter (each writes through SQLite's locks, which
+    since SQLite 3.51.3 is safe for several writers); only a restore, a schema upgrade or
+    an erasure under way elsewhere makes this window read-only, as it rewrites the file.
     """
     if read_only:
         return True, ""
     reason = read_only_reason(db_path)
     if reason:
         return True, reason
+    if not is_ours(db_path, passphrase_from_env()):
+        return False, ""  # the database thread refuses it, saying why; no lock file beside it
     holder = lock.acquire()
     if holder is not None:
         return True, (
-            f"Another Convener (process {holder}) is using {db_path}; "
-            "this window is read-only. Close the other one to make changes."
+            f"{db_path} is being restored, upgraded or erased by {in_use_by(holder)}, "
+            "so this window is read-only: open it again when that is done."
         )
     return False, ""
 

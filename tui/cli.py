@@ -9,13 +9,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convener.storage.db.backup import backup_to, restore_from
 from convener.storage.db.connection import connect
+from convener.storage.db.driver import about
+from convener.storage.db.files import exposure_warning, write_protection
+from convener.storage.db.integrity import is_corruption
+from convener.storage.db.lock import InstanceLock, in_use_by
+from convener.storage.db.salvage import salvage
+from convener.storage.erasure import erase_person
 from convener.storage.errors import ConvenerError, DatabaseError
 from convener.storage.event_lookup import AmbiguousEventError, find_event
 from convener.storage.events import list_events
@@ -28,6 +35,8 @@ from convener.storage.reports.export import export_event, parse_formats
 from convener.tui.app import run_app
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from convener.storage.imports.event_file import ImportReport
 
 EXIT_ERROR = 1
@@ -47,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $CONVENER_DB or the user data dir)",
     )
     parser.add_argument("--read-only", action="store_true", help="open without writing")
+    parser.add_argument(
+        "--version", action="store_true", help="show Convener's version and the SQLite it uses"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
@@ -94,16 +106,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", type=Path, nargs="?")
     p = sub.add_parser("restore", help="replace the database with a backup")
     p.add_argument("src", type=Path)
+    p = sub.add_parser(
+        "erase",
+        help="erase PERSON from EVENT: check-ins, registration, name in notes (for good)",
+    )
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p.add_argument("person", metavar="PERSON", help="name or id, as on the attendee list")
+    p.add_argument(
+        "--all-events",
+        action="store_true",
+        help="erase them from every event in the database, and their contact details",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
+    if args.version:
+        print(about())
+        return 0
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
+    if args.read_only and args.command in WRITING:
+        print(f"convener: {args.command} writes to the database: drop --read-only", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        return handler(db_path, args)
+        code = handler(db_path, args)
+        if handler is not cmd_open:  # the app says it in a notification instead
+            warn_if_exposed(db_path)
+        return code
     except AmbiguousEventError as exc:
         print(f"convener: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -119,6 +151,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # nothing more and let Python not complain while flushing at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"convener: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one sentence, never a traceback
+        print(f"convener: unexpected error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def warn_if_exposed(db_path: Path) -> None:
+    """Say once, on stderr, when other users of this computer may read the database."""
+    warning = exposure_warning(db_path)
+    if warning:
+        print(f"convener: warning: {warning}", file=sys.stderr)
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
@@ -148,7 +194,7 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    with connect(db_path) as db:
+    with connect(db_path) as db, held(db_path):
         ref = find_event(db, args.event)["slug"] if args.event else None
         report = import_file(db, args.file, ref, allow_replace=args.replace)
     print(report_line(report))
@@ -157,7 +203,7 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
 
 def _import_list(db_path: Path, args: argparse.Namespace) -> int:
     """An attendee list: preview it (--dry-run) or merge it, printing what changes."""
-    with connect(db_path) as db:
+    with connect(db_path) as db, held(db_path):
         preview = preview_import(db, args.file, find_event(db, args.event)["slug"])
         result = (
             preview if args.dry_run else apply_import(db, preview, preview.answers(same=args.yes))
@@ -177,7 +223,7 @@ def resolved_slug(db_path: Path, ref: str) -> str:
 
 def cmd_sample(db_path: Path, args: argparse.Namespace) -> int:
     """Headless `l` of the home screen: what a script or an installer check needs."""
-    with connect(db_path) as db:
+    with connect(db_path) as db, held(db_path):
         reports = load_sample(db)
     for report in reports:
         print(report_line(report))
@@ -190,7 +236,7 @@ def report_line(report: ImportReport) -> str:
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    with connect(db_path, read_only=args.read_only) as db:
+    with connect(db_path, read_only=read_only_for_reading(db_path, args.read_only)) as db:
         events = list_events(db)
     if not events:
         print("No events yet. Try `convener demo` or `convener import FILE`.")
@@ -204,14 +250,60 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def read_only_for_reading(db_path: Path, asked: bool) -> bool:
+    """A command that only reads opens a write-protected database read-only, and says so."""
+    protection = write_protection(db_path) if db_path.exists() else ""
+    if protection and not asked:
+        print(f"convener: {protection}: opened read-only.", file=sys.stderr)
+    return asked or bool(protection)
+
+
+@contextlib.contextmanager
+def held(db_path: Path) -> Iterator[None]:
+    """Hold the instance guard shared while writing: a restore or erasure waits its turn."""
+    lock = InstanceLock(db_path)
+    holder = lock.acquire()
+    if holder is not None:
+        raise DatabaseError(
+            f"{db_path} is being restored, upgraded or erased by {in_use_by(holder)}; "
+            "try again when that is done"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    formats = parse_formats(args.format)
+    formats = parse_formats(args.format)  # a mistyped format is said before the file opens
     with connect(db_path, read_only=True) as db:
-        slug = find_event(db, args.event)["slug"]
-        paths = export_event(db, slug, formats, out_dir=args.out, unredacted=args.unredacted)
+        paths = export_salvaging(db, args, formats)
     for path in paths:
         print(path)
     return 0
+
+
+def export_salvaging(db: Database, args: argparse.Namespace, formats: Sequence[str]) -> list[Path]:
+    """Export; if the file turns out damaged, export what can still be read, and say what not."""
+
+    def run(source: Database) -> list[Path]:
+        slug = str(find_event(source, args.event)["slug"])
+        return export_event(source, slug, formats, out_dir=args.out, unredacted=args.unredacted)
+
+    try:
+        return run(db)
+    except sqlite3.DatabaseError as exc:
+        if not is_corruption(exc):
+            raise
+    rescued, lost = salvage(db)
+    for problem in lost:
+        print(f"convener: salvage: {problem}", file=sys.stderr)
+    print(
+        "convener: the database is damaged; these files hold what could still be read.",
+        file=sys.stderr,
+    )
+    with rescued:
+        return run(rescued)
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
@@ -227,6 +319,18 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path}: no such database")
+    with connect(db_path) as db:
+        event = find_event(db, args.event)
+        done = erase_person(db, event["id"], args.person, all_events=args.all_events)
+    print(done.summary())
+    print(done.copies_text())
+    return 0
+
+
+WRITING = ("import", "restore", "erase", "sample")
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
@@ -234,6 +338,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "export": cmd_export,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "erase": cmd_erase,
 }
 
 

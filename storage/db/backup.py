@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from convener.storage import lazy
 from convener.storage.db.integrity import private_copy
-from convener.storage.db.lock import InstanceLock
+from convener.storage.db.lock import InstanceLock, in_use_by
 from convener.storage.db.raw import open_raw, schema_version
 from convener.storage.errors import DatabaseError
 from convener.storage.paths import ensure_private_dir
@@ -95,9 +95,11 @@ def restore_from(src: Path, db_path: Path) -> Path:
         # everything with nothing.
         raise DatabaseError(f"{src} is not a Convener backup (it holds no Convener data)")
     lock = InstanceLock(db_path)
-    holder = lock.acquire()
+    holder = lock.acquire(exclusive=True)
     if holder is not None:
-        raise DatabaseError(f"{db_path} is in use by process {holder}; close Convener first")
+        raise DatabaseError(
+            f"{db_path} is open in {in_use_by(holder)}; close it first, then restore"
+        )
     try:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")

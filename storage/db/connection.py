@@ -8,48 +8,40 @@ unrecoverable, verifies them, and applies pending migrations. With a passphrase 
 
 from __future__ import annotations
 
-import os
+import logging
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convener.storage import lazy
-from convener.storage.db.cipher import open_encrypted
-from convener.storage.db.integrity import check_file, refuse_lost_database
-from convener.storage.db.migrations import LATEST, is_current
-from convener.storage.db.migrations import migrate as apply_migrations
-from convener.storage.db.raw import (
-    Queryable,
-    open_raw,
-    passphrase_from_env,
-    probe,
-    read_only_uri,
-    schema_version,
+from convener.storage.db import migrations as schema
+from convener.storage.db.driver import describe, on_close, require_safe_version
+from convener.storage.db.files import (
+    Cleanup,
+    create_database,
+    open_for_reading,
+    reading,
+    refuse_unless_ours,
+    write_protection,
 )
-from convener.storage.errors import DatabaseError, NewerSchemaError
-from convener.storage.paths import ensure_private_dir
+from convener.storage.db.integrity import check_file
+from convener.storage.db.lock import InstanceLock, in_use_by
+from convener.storage.db.migrations import LATEST, current_version
+from convener.storage.db.raw import Queryable, open_raw, passphrase_from_env, probe
+from convener.storage.errors import DatabaseError, NewerSchemaError, ReadOnlyError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger("convener.storage.db")
 
-# (pragma, value to set, value expected back)
+# (pragma, value to set, value expected back); busy_timeout is added per connection.
 _PRAGMAS: tuple[tuple[str, str, object], ...] = (
     ("foreign_keys", "ON", 1),
-    ("busy_timeout", str(BUSY_TIMEOUT_MS), BUSY_TIMEOUT_MS),
     ("secure_delete", "ON", 1),
     ("synchronous", "FULL", 2),
 )
-
-
-def _create_private_file(path: Path) -> None:
-    ensure_private_dir(path.parent)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        os.close(fd)
-    elif not path.is_file():
-        raise DatabaseError(f"{path}: is not a file")
 
 
 def connect(
@@ -59,16 +51,16 @@ def connect(
     migrate: bool = True,
     check: bool | None = None,
     passphrase: str | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
-    """Open the database at `path` with verified PRAGMAs, migrated to the current schema.
-
-    `read_only` opens it with `mode=ro`: nothing can be written, whatever the file modes.
-    `check` (default: when writing) runs `quick_check` on an existing file first; a damaged
-    or foreign file raises CorruptDatabaseError after a copy of it is kept aside. Opening
-    read-only skips the check: that is how whatever is still readable is salvaged.
-    """
+    """`open_connection`, as sqlite-utils' Database (what the storage functions take)."""
     conn = open_connection(
-        path, read_only=read_only, migrate=migrate, check=check, passphrase=passphrase
+        path,
+        read_only=read_only,
+        migrate=migrate,
+        check=check,
+        passphrase=passphrase,
+        busy_timeout_ms=busy_timeout_ms,
     )
     try:
         return lazy.database(conn)
@@ -84,87 +76,114 @@ def open_connection(
     migrate: bool = True,
     check: bool | None = None,
     passphrase: str | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> sqlite3.Connection:
-    """`connect` without sqlite-utils: the same checks, PRAGMAs and migrations, on a bare
-    connection. The database thread opens with it, so start-up needs no sqlite-utils
-    (loaded only to run a migration)."""
+    """Open the database at `path` with verified PRAGMAs, migrated to the current schema.
+
+    `read_only` opens it with `mode=ro`: nothing can be written, whatever the file modes.
+    Otherwise the file must be writable (convener.storage.db.files: a write-protected one
+    raises ReadOnlyError) and Convener's own; a missing one is created. `check` (default:
+    when writing) runs `quick_check` on an existing file first; a damaged file raises
+    CorruptDatabaseError after a copy of it is kept aside. Opening read-only skips the
+    check: that is how whatever is still readable is salvaged. `busy_timeout_ms` is how
+    long SQLite itself waits for another writer's lock (the writer thread asks for less).
+    """
     path = Path(path)
     check = not read_only if check is None else check
     passphrase = passphrase if passphrase is not None else passphrase_from_env()
     conn: sqlite3.Connection | None = None
+    cleanup: Cleanup | None = None
     try:
         if read_only:
             if not path.exists():
                 raise DatabaseError(f"{path}: no such database")
+            conn, cleanup = open_for_reading(path, passphrase)
+            probe(conn, path, encrypted=bool(passphrase))
         else:
-            refuse_lost_database(path)  # before creating: only a file that was there counts
-            _create_private_file(path)
-        conn = open_raw(path, read_only=read_only, passphrase=passphrase)
-        if read_only:
-            conn = _readable(conn, path, passphrase)
+            require_safe_version()
+            protection = write_protection(path)
+            if protection:
+                raise ReadOnlyError(
+                    f"{protection}, so Convener does not write to it: open it with "
+                    "--read-only, or make it writable first"
+                )
+            if path.exists() and not path.is_file():
+                raise DatabaseError(f"{path}: is not a file")
+            if path.exists():
+                refuse_unless_ours(path, passphrase)
+            else:
+                create_database(path, passphrase)
+            conn = open_raw(path, passphrase=passphrase)
         if check:
             check_file(conn, path, encrypted=bool(passphrase))
         elif passphrase and not read_only:
             probe(conn, path, encrypted=True)
-        _apply_pragmas(conn, read_only=read_only)
-        if not read_only:
-            # Tightened only now that it has proved to be a database (plain or encrypted):
-            # a mistyped --db naming some other file keeps its mode.
-            os.chmod(path, 0o600)
-        if migrate and not read_only and not is_current(conn):
-            try:
-                apply_migrations(lazy.database(conn))
-            except NewerSchemaError as exc:
-                raise NewerSchemaError(exc.version, exc.latest, str(path)) from None
+        if cleanup is not None:
+            on_close(conn, cleanup)  # closing the connection tidies up after it
+            cleanup = None
+        _apply_pragmas(conn, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+        if migrate and not read_only:
+            _migrate_if_needed(conn, path)
+        log.debug("opened %s %s with %s", path, "read-only" if read_only else "", describe())
     except BaseException as exc:
         if conn is not None:
             conn.close()
-        if isinstance(exc, sqlite3.DatabaseError) and "readonly" in str(exc):
-            raise DatabaseError(
-                f"{path}: cannot be written (the file or its folder is write-protected); "
-                "open it with --read-only"
-            ) from exc
-        if isinstance(exc, sqlite3.DatabaseError):
-            raise DatabaseError(f"{path}: cannot open the database ({exc})") from exc
-        if isinstance(exc, PermissionError):
-            raise DatabaseError(f"{path}: permission denied ({exc.strerror})") from exc
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise DatabaseError(f"{path}: cannot open the database ({reason})") from exc
-        raise
+        if cleanup is not None:
+            cleanup()
+        explained = _explained(exc, path)
+        if explained is exc:
+            raise
+        raise explained from exc
     return conn
 
 
-def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> sqlite3.Connection:
-    """`conn`, or, in a write-protected folder, a connection that needs no `-shm` file.
+def _explained(exc: BaseException, path: Path) -> BaseException:
+    """`exc` as one sentence a coordinator can act on (Convener's own errors unchanged)."""
+    if isinstance(exc, sqlite3.DatabaseError) and "readonly" in str(exc):
+        return DatabaseError(
+            f"{path}: cannot be written (the file or its folder is write-protected); "
+            "open it with --read-only"
+        )
+    if isinstance(exc, sqlite3.DatabaseError):
+        return DatabaseError(f"{path}: cannot open the database ({exc})")
+    if isinstance(exc, PermissionError):
+        return DatabaseError(f"{path}: permission denied ({exc.strerror})")
+    if isinstance(exc, OSError):
+        return DatabaseError(f"{path}: cannot open the database ({exc.strerror or exc})")
+    return exc
 
-    A WAL database read in a folder where its `-shm` cannot be created fails to open even
-    read-only. When there is no WAL content to read, `immutable=1` reads the file as it is:
-    nobody can be writing it, since nobody can create a WAL there either.
-    """
+
+def _migrate_if_needed(db: sqlite3.Connection, path: Path) -> None:
+    """Upgrade the schema holding the guard exclusively: no other window may be writing."""
+    version, latest = current_version(db), schema.MIGRATIONS[-1][0]
+    if version > latest:
+        raise NewerSchemaError(version, latest, str(path))
+    if version == latest:
+        return
+    guard = InstanceLock(path)
+    holder = guard.acquire(exclusive=True)
+    if holder is not None:
+        raise DatabaseError(
+            f"{path} needs a schema upgrade, which is done alone, and it is open in "
+            f"{in_use_by(holder)}: close that one, then open it again"
+        )
     try:
-        probe(conn, path, encrypted=bool(passphrase))
-        return conn
-    except sqlite3.OperationalError as exc:
-        wal = Path(f"{path}-wal")
-        stuck = "readonly" in str(exc) or "unable to open" in str(exc)
-        if not stuck or (wal.exists() and wal.stat().st_size > 0):
-            raise
-    conn.close()
-    uri = read_only_uri(path, immutable=True)
-    if passphrase:
-        return open_encrypted(uri, passphrase, uri=True)
-    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        schema.migrate(lazy.database(db), schema.MIGRATIONS)
+    except NewerSchemaError as exc:
+        raise NewerSchemaError(exc.version, exc.latest, str(path)) from None
+    finally:
+        guard.release()
 
 
-def _apply_pragmas(db: sqlite3.Connection, *, read_only: bool) -> None:
-    for name, value, _ in _PRAGMAS:
+def _apply_pragmas(db: sqlite3.Connection, *, read_only: bool, busy_timeout_ms: int) -> None:
+    pragmas = (*_PRAGMAS, ("busy_timeout", str(busy_timeout_ms), busy_timeout_ms))
+    for name, value, _ in pragmas:
         db.execute(f"PRAGMA {name}={value}")
     if not read_only:
         mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise DatabaseError(f"journal_mode is {mode}, expected wal")
-    for name, _, expected in _PRAGMAS:
+    for name, _, expected in pragmas:
         got = db.execute(f"PRAGMA {name}").fetchone()[0]
         if got != expected:
             raise DatabaseError(f"PRAGMA {name} is {got!r}, expected {expected!r}")
@@ -181,21 +200,16 @@ def read_only_reason(path: Path, passphrase: str | None = None) -> str:
     Checked at start, so a write-protected USB stick or a database from a newer Convener
     opens read-only with a clear reason instead of failing at the first save.
     """
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            return f"{path} is write-protected, so this window is read-only: nothing is saved."
-        folder = path.parent
-    else:
-        folder = path.parent
-        while not folder.exists() and folder != folder.parent:
-            folder = folder.parent
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"The folder {folder} is write-protected, so this window is read-only."
+    protection = write_protection(path)
+    if protection:
+        cause = protection[0].upper() + protection[1:]
+        return f"{cause}, so this window is read-only: nothing is saved."
     if path.exists() and path.stat().st_size > 0:
         try:
-            version = schema_version(path, passphrase)
+            with reading(path, passphrase) as conn:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except (DatabaseError, sqlite3.Error):
-            return ""  # connect() reports a damaged file with its own message
+            return ""  # connect() reports a damaged or foreign file with its own message
         if version > LATEST:
             return (
                 f"{path} was written by a newer Convener (schema {version}, this version "

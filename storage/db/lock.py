@@ -1,89 +1,250 @@
-"""One writing instance per database: a lock file next to it names the process holding it.
+"""The instance guard: `<db>.lock`, held shared by every open window, exclusively by the
+few jobs that must be alone with the database (restore, schema upgrade, erasure).
 
-The lock is the operating system's own, held on the open file (flock on Linux and macOS,
-LockFileEx through msvcrt on Windows), so the OS releases it when the process ends, even
-after kill -9 or a power cut: a stale lock file never keeps anyone out. The platform's
-module is loaded (through `convener.storage.lazy`) when the lock is taken, so this module
-imports everywhere.
+Windows and `convener import` write side by side (SQLite's own locks keep each commit
+whole), so they only take the guard shared. A job that replaces or rewrites the file takes
+it exclusively, and is refused while anyone else holds it. The lock is the operating
+system's own, held on the open file (flock on Linux and macOS; byte locks through msvcrt on
+Windows, where each shared holder locks one slot byte and an exclusive holder all of them),
+so the OS releases it when the process ends, even after kill -9 or a power cut. Within one
+process every InstanceLock on a file shares one handle, so the app can upgrade its own
+shared hold to run an erasure or a migration. The platform's module is loaded (through
+`convener.storage.lazy`) when the lock is taken, so this module imports everywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from convener.storage import lazy
 from convener.storage.paths import ensure_private_dir
 
 # The holder writes its pid, space-padded, over the first PID_WIDTH bytes. Windows locks
-# are mandatory (a locked byte cannot even be read), so there the lock covers one byte
-# past the pid, and a second instance can still read who holds it.
+# are mandatory (a locked byte cannot even be read), so there the locks cover bytes past
+# the pid, and another instance can still read who holds it.
 PID_WIDTH = 20
 LOCKED_BYTE = 64
+SLOTS = 64  # Windows: shared holders at once
+
+
+@dataclass
+class _Held:
+    fd: int
+    slot: int | None = None  # Windows: the slot byte of this process's shared hold
+    shared: int = 0
+    exclusive: int = 0
+
+
+_HELD: dict[Path, _Held] = {}
+_MUTEX = threading.Lock()
+
+
+def _holder(fd: int) -> int:
+    os.lseek(fd, 0, os.SEEK_SET)
+    text = os.read(fd, PID_WIDTH).decode("ascii", "replace").strip()
+    pid = int(text) if text.isdigit() else -1
+    return -1 if pid == os.getpid() else pid  # our own stamp: someone else is unnamed
+
+
+def in_use_by(holder: int) -> str:
+    """`another Convener (process 4242)`, for messages about who holds the guard."""
+    return "another Convener" + (f" (process {holder})" if holder > 0 else "")
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # no cheap check: keep the earlier name
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
+
+
+def _stamp(fd: int, *, always: bool) -> None:
+    """Name this process in the file; a shared hold keeps the name of a live earlier one."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    text = os.read(fd, PID_WIDTH).decode("ascii", "replace").strip()
+    if not always and text.isdigit() and int(text) != os.getpid() and _alive(int(text)):
+        return
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, f"{os.getpid():<{PID_WIDTH}}".encode("ascii"))
+
+
+def _unstamp(fd: int) -> None:
+    if _holder(fd) == -1:  # our own name (or none): no longer true
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, b" " * PID_WIDTH)
 
 
 class InstanceLock:
-    """An exclusive lock on `<db>.lock`; the OS releases it even after kill -9."""
+    """A hold on `<db>.lock`: shared (a window, an import) or exclusive (restore, erase)."""
 
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
-        self._fd: int | None = None
+        # The real file's name: a window opened through a link guards the same database.
+        real = db_path.resolve()
+        self.path = real.with_name(real.name + ".lock")
+        self._key = self.path
+        self._mode: str | None = None
 
-    def acquire(self) -> int | None:
-        """Take the lock; return None on success, or the pid of the process holding it
-        (-1 when the holder has not written its pid yet)."""
-        if self._fd is not None:
+    def acquire(self, *, exclusive: bool = False) -> int | None:
+        """Take the guard; None on success, else the pid of a process in the way (-1:
+        unknown). Never waits: a window that cannot have the database is told so at once."""
+        if self._mode is not None:
             return None
-        ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if not _try_lock(fd):
-                os.lseek(fd, 0, os.SEEK_SET)
-                holder = os.read(fd, PID_WIDTH).decode("ascii", "replace").strip()
-                os.close(fd)
-                return int(holder) if holder.isdigit() else -1
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"{os.getpid():<{PID_WIDTH}}".encode("ascii"))
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
+        with _MUTEX:
+            held = _HELD.get(self._key)
+            if held is None:
+                ensure_private_dir(self.path.parent)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    slot = _lock(fd, exclusive=exclusive)
+                    if slot is False:
+                        holder = _holder(fd)
+                        os.close(fd)
+                        return holder
+                    _stamp(fd, always=exclusive)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                held = _HELD[self._key] = _Held(fd, slot=None if slot is True else slot)
+            elif exclusive and not held.exclusive:
+                if not _upgrade(held):
+                    return _holder(held.fd)
+                _stamp(held.fd, always=True)
+            if exclusive:
+                held.exclusive += 1
+            else:
+                held.shared += 1
+            self._mode = "exclusive" if exclusive else "shared"
         return None
 
     def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            try:
-                _unlock(fd)
-            finally:
-                os.close(fd)
+        """Give the hold back; an exclusive one falls back to shared if this process has one."""
+        if self._mode is None:
+            return
+        with _MUTEX:
+            held = _HELD[self._key]
+            was_exclusive = self._mode == "exclusive"
+            if was_exclusive:
+                held.exclusive -= 1
+            else:
+                held.shared -= 1
+            self._mode = None
+            if held.shared + held.exclusive == 0:
+                del _HELD[self._key]
+                try:
+                    _unstamp(held.fd)
+                    _unlock_all(held)
+                finally:
+                    os.close(held.fd)
+            elif was_exclusive and not held.exclusive:
+                _downgrade(held)
 
 
-def _try_lock(fd: int) -> bool:
-    """Lock `fd` without waiting; False when another open file holds the lock."""
+# --- the platform's locks ----------------------------------------------------------------
+
+
+def _kind() -> str:
+    """'windows', 'posix', or 'none' where Python offers neither flock nor msvcrt (then
+    the guard is granted unguarded, as a lock file that cannot lock would keep all out)."""
     if sys.platform == "win32":
-        msvcrt = lazy.windows_locks()
-        os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
+        return "windows"
+    try:
+        lazy.posix_locks()
+    except ImportError:
+        return "none"
+    return "posix"
+
+
+def _lock(fd: int, *, exclusive: bool) -> int | bool:
+    """Lock without waiting: True (or the Windows slot taken), False when someone is in
+    the way."""
+    if _kind() == "none":
         return True
+    if sys.platform == "win32":
+        if exclusive:
+            return _win_lock(fd, LOCKED_BYTE, SLOTS)
+        for slot in range(SLOTS):
+            if _win_lock(fd, LOCKED_BYTE + slot, 1):
+                return slot
+        return False
     fcntl = lazy.posix_locks()
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True
 
 
-def _unlock(fd: int) -> None:
-    """Release before closing: Windows frees a closed file's locks only eventually."""
+def _upgrade(held: _Held) -> bool:
+    """This process's shared hold made exclusive, if nobody else holds the guard."""
+    if _kind() == "none":
+        return True
     if sys.platform == "win32":
-        msvcrt = lazy.windows_locks()
-        os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        fcntl = lazy.posix_locks()
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        if held.slot is not None:
+            _win_unlock(held.fd, LOCKED_BYTE + held.slot, 1)
+        if _win_lock(held.fd, LOCKED_BYTE, SLOTS):
+            held.slot = None
+            return True
+        if held.slot is not None:
+            _win_lock(held.fd, LOCKED_BYTE + held.slot, 1)
+        return False
+    fcntl = lazy.posix_locks()
+    try:
+        fcntl.flock(held.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        # A refused upgrade may have dropped the shared hold: take it back.
+        fcntl.flock(held.fd, fcntl.LOCK_SH)
+        return False
+    return True
+
+
+def _downgrade(held: _Held) -> None:
+    if _kind() == "none":
+        return
+    if sys.platform == "win32":
+        _win_unlock(held.fd, LOCKED_BYTE, SLOTS)
+        slot = _lock(held.fd, exclusive=False)
+        held.slot = slot if isinstance(slot, int) and slot is not True else None
+        return
+    fcntl = lazy.posix_locks()
+    fcntl.flock(held.fd, fcntl.LOCK_SH)
+
+
+def _unlock_all(held: _Held) -> None:
+    """Release before closing: Windows frees a closed file's locks only eventually."""
+    if _kind() == "none":
+        return
+    if sys.platform == "win32":
+        if held.exclusive or held.slot is None:
+            _win_unlock(held.fd, LOCKED_BYTE, SLOTS)
+        else:
+            _win_unlock(held.fd, LOCKED_BYTE + held.slot, 1)
+        return
+    fcntl = lazy.posix_locks()
+    fcntl.flock(held.fd, fcntl.LOCK_UN)
+
+
+def _win_lock(fd: int, offset: int, size: int) -> bool:
+    msvcrt = lazy.windows_locks()
+    os.lseek(fd, offset, os.SEEK_SET)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, size)
+    except OSError:
+        return False
+    return True
+
+
+def _win_unlock(fd: int, offset: int, size: int) -> None:
+    msvcrt = lazy.windows_locks()
+    os.lseek(fd, offset, os.SEEK_SET)
+    with contextlib.suppress(OSError):  # not all of the range was locked
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, size)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.backup import backup_before_migration
+from convener.storage.db.files import APPLICATION_ID
 from convener.storage.db.raw import Queryable
 from convener.storage.errors import NewerSchemaError
 
@@ -284,9 +285,19 @@ def m002_consent_per_event(db: Database) -> None:
     db.execute("CREATE INDEX registrations_list_ref ON registrations(event_id, list_ref)")
 
 
+def m003_application_id(db: Database) -> None:
+    """Stamp the file as Convener's, so `--db` on another program's file is refused.
+
+    Files made before this are recognised by their `_migrations` record of migration 1
+    (convener.storage.db.files), and stamped here on their first open.
+    """
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
+    (3, "application_id", m003_application_id),
 )
 LATEST = MIGRATIONS[-1][0]
 

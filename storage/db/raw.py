@@ -1,7 +1,8 @@
 """Bare SQLite handles, opened without PRAGMAs or checks: for probing and copying files.
 
-The lowest layer of `db/`: the connection factory, the integrity checks and backups all
-open files through here, so plain and encrypted databases are handled in one place.
+The lowest layer of `db/` above the driver: the connection factory, the integrity checks
+and backups all open files through here, so plain and encrypted databases are handled in
+one place, by one SQLite library (convener.storage.db.driver).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from convener.storage.db.cipher import open_encrypted
+from convener.storage.db.driver import sqlite_connect
 from convener.storage.errors import PassphraseError
 
 PASSPHRASE_ENV = "CONVENER_PASSPHRASE"
@@ -43,7 +45,7 @@ def open_raw(
     target = read_only_uri(path) if read_only else str(path)
     if passphrase:
         return open_encrypted(target, passphrase, uri=read_only)
-    return sqlite3.connect(target, uri=read_only, check_same_thread=False)
+    return sqlite_connect(target, uri=read_only)
 
 
 def probe(conn: sqlite3.Connection, path: Path, *, encrypted: bool) -> None:
@@ -57,6 +59,13 @@ def probe(conn: sqlite3.Connection, path: Path, *, encrypted: bool) -> None:
                 "or the file is not an encrypted Convener database"
             ) from None
         raise
+
+
+def open_uri(uri: str, passphrase: str | None = None) -> sqlite3.Connection:
+    """A bare connection to a `file:` URI (read-only and immutable opens)."""
+    if passphrase:
+        return open_encrypted(uri, passphrase, uri=True)
+    return sqlite_connect(uri, uri=True)
 
 
 def read_only_uri(path: Path, *, immutable: bool = False) -> str:

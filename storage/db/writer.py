@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 T = TypeVar("T")
+# The writer waits only half a second inside SQLite (the factory's default is 5 s), then
+# retries here for `retry_for` seconds, reporting "waiting": the UI can say within half a
+# second that another program holds the lock, instead of after five. Set through the
+# connection factory, which verifies it; shown on the help screen (docs/reliability.md).
 WRITER_BUSY_MS = 500
 StatusKind = Literal["saved", "waiting", "failed", "ready"]
 
@@ -125,10 +129,9 @@ class Writer:
 
     def _run(self) -> None:
         try:
-            conn = open_connection(self.path, read_only=self.read_only)
-            # Wait briefly inside SQLite, then retry here: the UI learns within half a
-            # second that another program holds the lock, instead of after five.
-            conn.execute(f"PRAGMA busy_timeout={WRITER_BUSY_MS}")
+            conn = open_connection(
+                self.path, read_only=self.read_only, busy_timeout_ms=WRITER_BUSY_MS
+            )
         except BaseException as exc:
             self._ready.set_exception(exc)
             return

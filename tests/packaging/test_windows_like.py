@@ -117,7 +117,8 @@ def test_hangup_handlers_only_for_signals_that_exist(monkeypatch: pytest.MonkeyP
 
 
 class FakeMsvcrt(ModuleType):
-    """msvcrt.locking as Windows does it: per open file, per byte, refused while held."""
+    """msvcrt.locking as Windows does it: per open file, per byte range, refused while any
+    byte of the range is held (by any handle, this one included)."""
 
     LK_NBLCK = 2
     LK_UNLCK = 0
@@ -127,26 +128,52 @@ class FakeMsvcrt(ModuleType):
         self.held: dict[tuple[int, int], int] = {}
 
     def locking(self, fd: int, mode: int, nbytes: int) -> None:
-        key = (os.fstat(fd).st_ino, os.lseek(fd, 0, os.SEEK_CUR))
+        ino, start = os.fstat(fd).st_ino, os.lseek(fd, 0, os.SEEK_CUR)
+        keys = [(ino, start + i) for i in range(nbytes)]
         if mode == self.LK_UNLCK:
-            del self.held[key]
-        elif key in self.held:
+            if any(self.held.get(k) != fd for k in keys):
+                raise OSError(errno.EACCES, "Permission denied")
+            for k in keys:
+                del self.held[k]
+        elif any(k in self.held for k in keys):
             raise OSError(errno.EACCES, "Permission denied")
         else:
-            self.held[key] = fd
+            self.held.update(dict.fromkeys(keys, fd))
+
+    def bytes_held(self) -> list[int]:
+        return sorted(offset for _, offset in self.held)
 
 
-def test_the_windows_lock_names_the_holder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from convener.storage.db.lock import InstanceLock
+def test_the_windows_guard_is_shared_by_windows_and_taken_alone_for_erasure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from convener.storage.db.lock import LOCKED_BYTE, SLOTS, InstanceLock
 
     fake = FakeMsvcrt()
     monkeypatch.setitem(sys.modules, "msvcrt", fake)
     monkeypatch.setattr(sys, "platform", "win32")
-    first, second = InstanceLock(tmp_path / "c.db"), InstanceLock(tmp_path / "c.db")
-    assert first.acquire() is None
-    assert list(fake.held) == [((tmp_path / "c.db.lock").stat().st_ino, 64)]
-    assert second.acquire() == os.getpid()
-    first.release()
-    assert fake.held == {}
-    assert second.acquire() is None
-    second.release()
+    db = tmp_path / "c.db"
+    first = InstanceLock(db)
+    assert first.acquire() is None  # makes the lock file
+    other = os.open(tmp_path / "c.db.lock", os.O_RDWR)
+    try:
+        os.lseek(other, LOCKED_BYTE + 5, os.SEEK_SET)
+        fake.locking(other, fake.LK_NBLCK, 1)  # another window's shared slot
+        os.lseek(other, 0, os.SEEK_SET)
+        os.write(other, b"4242".ljust(20))
+        window = InstanceLock(db)
+        assert window.acquire() is None  # windows share the guard
+        alone = InstanceLock(db)
+        assert alone.acquire(exclusive=True) == 4242  # erasure refused, the holder named
+        assert LOCKED_BYTE in fake.bytes_held()  # and this process kept its shared hold
+        os.lseek(other, LOCKED_BYTE + 5, os.SEEK_SET)
+        fake.locking(other, fake.LK_UNLCK, 1)  # the other window closes
+        assert alone.acquire(exclusive=True) is None
+        assert fake.bytes_held() == list(range(LOCKED_BYTE, LOCKED_BYTE + SLOTS))
+        alone.release()  # back to a shared hold
+        assert fake.bytes_held() == [LOCKED_BYTE]
+        window.release()
+        first.release()
+        assert fake.bytes_held() == []
+    finally:
+        os.close(other)

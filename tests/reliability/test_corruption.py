@@ -19,7 +19,7 @@ import pytest
 
 from convener.storage.db.backup import backup_to
 from convener.storage.db.connection import connect
-from convener.storage.errors import CorruptDatabaseError
+from convener.storage.errors import CorruptDatabaseError, DatabaseError
 from convener.storage.events import list_events
 from convener.storage.paths import default_backup_path
 from tests.reliability.harness import (
@@ -121,7 +121,7 @@ def test_read_only_salvage_reads_what_is_left(sample_db: Path) -> None:
     assert len(titles) == 2
 
 
-def test_a_second_different_damage_gets_its_own_copy(sample_db: Path) -> None:
+def test_a_second_different_damage_gets_its_own_copy(sample_db: Path, backed_up: Path) -> None:
     good = sample_db.read_bytes()
     sample_db.write_bytes(zero_header(good, sample_db))
     with pytest.raises(CorruptDatabaseError):
@@ -149,12 +149,15 @@ def test_empty_file_where_a_database_was_points_to_the_backup(
     assert copies(sample_db) == []  # nothing to keep
 
 
-def test_empty_file_without_backups_is_a_new_database(tmp_path: Path) -> None:
+def test_empty_file_without_backups_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """Convener never makes a 0-byte database (a new one is stamped before it is named):
+    an empty file is someone else's, or what a failed copy left. It is not adopted."""
     path = tmp_path / "new.db"
     path.write_bytes(b"")
-    with connect(path) as db:
-        assert list_events(db) == []
-    assert integrity(path) == "ok"
+    with pytest.raises(DatabaseError, match=r"empty \(0 bytes\).*delete it to start"):
+        connect(path)
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.db"]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -192,7 +195,8 @@ def test_app_exits_with_the_message_and_restores_the_terminal(
     with PtyApp(["--db", str(sample_db), "checkin", slug], env=child_env()) as app:
         assert app.wait(20) == 1
     output = bytes(app.output)
-    after = plain(output[output.rfind(ALT_SCREEN_OFF) :])
+    # Said after the screen is restored, or before it is taken (when EVENT is looked up).
+    after = plain(output[output.rfind(ALT_SCREEN_OFF) :] if ALT_SCREEN_OFF in output else output)
     assert "is not a Convener database" in " ".join(after.split())
     assert "Traceback" not in plain(output)
 

@@ -101,4 +101,7 @@ async def test_help_fits_80x24_and_pages(
         assert "Escape closes this help" in paged
         table = app.screen.query_one("DataTable")
         assert table.cursor_row >= 5  # type: ignore[attr-defined]  # a page, not one line
-        assert "Kind: Quote" in paged or "Kind: Action item" in paged
+        assert "Kind: " in paged  # the alt+letter kinds, below the screen's own keys
+        await pilot.press("pagedown")
+        await settle(pilot, app)
+        assert "Kind: Quote" in screen_text(app)  # the last row is reachable

@@ -159,17 +159,17 @@ def test_restore_into_a_new_location(db: Database, quetta: dict[str, Any], tmp_p
 # --- the instance lock ---------------------------------------------------------------------
 
 
-def test_second_lock_names_the_first_holder(db_path: Path) -> None:
+def test_windows_share_the_guard_and_this_process_can_take_it_alone(db_path: Path) -> None:
     first, second = InstanceLock(db_path), InstanceLock(db_path)
     assert first.acquire() is None
     try:
-        assert second.acquire() == os.getpid()
-        assert second.acquire() == os.getpid()  # asking again changes nothing
+        assert second.acquire() is None  # a second window writes beside the first
+        second.release()
+        alone = InstanceLock(db_path)
+        assert alone.acquire(exclusive=True) is None  # this process's own hold upgrades
+        alone.release()
     finally:
         first.release()
-    assert second.acquire() is None  # released: free to take
-    assert InstanceLock(db_path).acquire() == os.getpid()
-    second.release()
     assert stat.S_IMODE(Path(f"{db_path}.lock").stat().st_mode) == 0o600
 
 
@@ -209,12 +209,15 @@ def test_lock_held_by_another_process_is_freed_when_it_is_killed(db_path: Path) 
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "None"
-        assert InstanceLock(db_path).acquire() == holder.pid
+        assert InstanceLock(db_path).acquire(exclusive=True) == holder.pid
+        shared = InstanceLock(db_path)
+        assert shared.acquire() is None  # another window is welcome
+        shared.release()
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait(10)
     lock = InstanceLock(db_path)
-    assert lock.acquire() is None
+    assert lock.acquire(exclusive=True) is None
     lock.release()
 
 

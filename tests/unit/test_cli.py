@@ -13,7 +13,6 @@ import pytest
 
 from convener.storage.attendees import add_attendee
 from convener.storage.db.connection import connect
-from convener.storage.db.lock import InstanceLock
 from convener.storage.db.migrations import LATEST
 from convener.storage.events import get_event
 from convener.tui.cli import main
@@ -52,6 +51,7 @@ def empty_db(tmp_path: Path, migrated_template: Path) -> Path:
     path = tmp_path / "live" / "convener.db"
     path.parent.mkdir(mode=0o700)
     shutil.copyfile(migrated_template, path)
+    path.chmod(0o600)  # as Convener makes it (a copy gets the umask's 0644)
     return path
 
 
@@ -345,17 +345,32 @@ def test_restore_of_missing_backup(
 def test_restore_while_convener_is_running(
     imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import os
-
     backup = tmp_path / "backup.db"
     assert run(capsys, "--db", imported, "backup", backup)[0] == 0
-    lock = InstanceLock(imported)
-    assert lock.acquire() is None
+    window = subprocess.Popen(  # another Convener window: it holds the guard shared
+        [sys.executable, "-c", WINDOW, str(imported)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
+        assert window.stdout is not None and window.stdout.readline().strip() == "None"
+        before = imported.read_bytes()
         code, out, err = run(capsys, "--db", imported, "restore", backup)
     finally:
-        lock.release()
-    assert_one_line_error(code, out, err, f"in use by process {os.getpid()}")
+        window.kill()
+        window.wait(10)
+    assert_one_line_error(code, out, err, f"another Convener (process {window.pid})")
+    assert imported.read_bytes() == before
+
+
+WINDOW = """
+import sys
+from pathlib import Path
+from convener.storage.db.lock import InstanceLock
+print(InstanceLock(Path(sys.argv[1])).acquire(), flush=True)
+sys.stdin.read()
+"""
 
 
 def test_error_through_a_real_process_has_no_traceback(tmp_path: Path) -> None:
@@ -381,3 +396,14 @@ def test_error_through_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"convener: {bad}")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["import", str(QUETTA_YAML)], ["erase", "x", "y"]])
+def test_read_only_and_a_writing_command_is_one_sentence(
+    imported: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    before = imported.read_bytes()
+    code, out, err = run(capsys, "--db", imported, "--read-only", *command)
+    assert code == 2 and out == ""
+    assert err.strip() == f"convener: {command[0]} writes to the database: drop --read-only"
+    assert imported.read_bytes() == before

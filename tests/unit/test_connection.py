@@ -76,11 +76,12 @@ def test_wal_and_shm_files_are_private_too(db_path: Path) -> None:
             assert mode(sidecar) == 0o600, suffix
 
 
-def test_existing_database_is_tightened_to_0600(db_path: Path) -> None:
+def test_existing_database_keeps_the_mode_its_owner_set(db_path: Path) -> None:
     connect(db_path).close()
     os.chmod(db_path, 0o644)
-    connect(db_path).close()
-    assert mode(db_path) == 0o600
+    with connect(db_path) as db:
+        db.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')")
+    assert mode(db_path) == 0o644
 
 
 def test_existing_folder_keeps_its_mode(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
 def db_file(tmp_path: Path, migrated_template: Path) -> Path:
     path = tmp_path / "convener.db"
     path.write_bytes(migrated_template.read_bytes())
+    path.chmod(0o600)  # as Convener makes it (a copy gets the umask's 0644)
     with connect(path) as db:
         create_event(db, {"title": "Provincial Dialogue", "date": "2025-05-14", "slug": "pd"})
     return path

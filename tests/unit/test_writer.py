@@ -14,6 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from convener.storage.db.connection import connect
+from convener.storage.db.raw import open_raw
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import DatabaseError, ReadOnlyError
 
@@ -159,8 +160,15 @@ def test_start_fails_on_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 @pytest.fixture
 def other(db_path: Path) -> Iterator[sqlite3.Connection]:
-    """Another program's connection to the same database, usable from a timer thread."""
-    conn = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+    """Another program's connection to the same database, usable from a timer thread.
+
+    Made with Convener's own driver: two SQLite libraries in one process would drop each
+    other's locks, which is not what another program does.
+    """
+    if not db_path.exists():
+        connect(db_path).close()
+    conn = open_raw(db_path)  # keyed like the database under --encrypted
+    conn.isolation_level = None
     yield conn
     if conn.in_transaction:
         conn.rollback()

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from convener.storage.db.driver import about
 from convener.tui.keymap import key_rows
 
 GLOBAL_KEYS = (
@@ -20,6 +21,8 @@ GLOBAL_KEYS = (
     ("tab / shift+tab", "Next / previous field"),
     ("escape", "Back / close"),
 )
+
+LOCK_WAIT = "a save waits 0.5 s, then retries for 2 minutes, the top bar saying so"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -46,6 +49,9 @@ class HelpScreen(ModalScreen[None]):
         extra = getattr(self.under, "HELP_EXTRA", ())
         for key, does in (*extra, *GLOBAL_KEYS):
             table.add_row(Text(key), Text(does))
+        # Not keys, but what a coordinator reporting a problem is asked first.
+        table.add_row(Text("(version)"), Text(about()))
+        table.add_row(Text("(busy database)"), Text(LOCK_WAIT))
         table.focus()
 
     async def action_dismiss(self, result: None = None) -> None:

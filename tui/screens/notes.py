@@ -60,6 +60,7 @@ class NotesScreen(NotesBase):
         ),
         Binding("f8,delete", "delete_note", "Delete note", show=False, id="notes-delete"),
         Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
+        Binding("shift+f8", "purge_note", "Purge deleted", show=False, id="notes-purge"),
         Binding("f9", "end_session", "End", id="notes-end"),
         Binding("up", "arrow(-1)", "Timeline / previous match", show=False, id="notes-up"),
         Binding("down", "arrow(1)", "Next match", show=False, id="notes-down"),

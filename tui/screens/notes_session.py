@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from convener.storage.actions import list_action_items
 from convener.storage.attendees import list_attendees
+from convener.storage.erasure import purge_note
 from convener.storage.errors import ConvenerError
 from convener.storage.events import agenda, end_session, get_event, start_session
 from convener.storage.notes import delete_note, discard_draft, get_draft, list_notes, note_history
@@ -260,6 +261,32 @@ class NotesBase(ConvenerScreen):
         self.timeline.highlighted = self.timeline.get_option_index(note_id)
         self.notify("Note restored.")
         self.refresh_composer()
+
+    def action_purge_note(self) -> None:
+        """The step after delete: the note deleted last leaves the database file for good."""
+        if not self.deleted:
+            self.notify("Delete a note first (f8); shift+f8 then removes it for good.")
+            return
+        note_id = self.deleted[-1]
+        question = "Purge the note you deleted last, for good?"
+        detail = (
+            "Its text, earlier versions and history leave the database file. "
+            "It cannot be restored; backups made earlier still hold it."
+        )
+
+        async def answered(purge: bool | None) -> None:
+            if not purge:
+                return
+            try:
+                await self.session.db.write(lambda db: purge_note(db, note_id))
+            except ConvenerError as exc:
+                self.notify(f"Not purged: {exc}", severity="error", markup=False)
+                return
+            if note_id in self.deleted:
+                self.deleted.remove(note_id)
+            self.notify("Note purged: it is no longer in the database.")
+
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Purge"), answered)
 
     # --- action items ---------------------------------------------------------------------
 

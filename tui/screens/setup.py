@@ -137,6 +137,7 @@ class SetupScreen(ConvenerScreen):
         Binding("space", "attendee('toggle_selected')", "Select", id="setup-attendee-select"),
         Binding("ctrl+a", "attendee('select_all')", "All", id="setup-attendee-all", show=False),
         Binding("b", "attendee('bulk_edit')", "Set for selected", id="setup-attendee-bulk"),
+        Binding("x", "attendee('erase_attendee')", "Erase person", id="setup-attendee-erase"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
 

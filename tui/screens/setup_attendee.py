@@ -27,7 +27,8 @@ from convener.storage.attendees import (
     remove_attendee,
     update_attendee,
 )
-from convener.storage.errors import ValidationError
+from convener.storage.erasure import erase_person, other_events
+from convener.storage.errors import ConvenerError, ValidationError
 from convener.storage.imports.dispatch import import_file
 from convener.storage.reports.redaction import withheld_reason
 from convener.storage.taxonomy import load_taxonomy
@@ -350,6 +351,49 @@ class AttendeePane(Vertical):
 
         question = f"Remove {name} from the expected attendees?"
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
+
+    def erase_attendee(self) -> None:
+        """Erase for good from this event; from every event is one confirmation further."""
+        row, event_id = self.highlighted(), self.event_id
+        if row is None or event_id is None:
+            return
+        name = row["name"]
+
+        async def erase(everywhere: bool | None) -> None:
+            all_events = bool(everywhere)
+            try:
+                done = await self.session.db.write(
+                    lambda db: erase_person(db, event_id, row["id"], all_events=all_events)
+                )
+            except ConvenerError as exc:
+                self.notify(f"{name} was not erased: {exc}", severity="error", markup=False)
+            else:
+                text = f"{done.summary()}\n{done.copies_text()}"
+                self.notify(text, title="Erased", markup=False, timeout=20)
+                await self.reload()
+            self.table.focus()
+
+        async def here(confirmed: bool | None) -> None:
+            if not confirmed:
+                self.table.focus()
+                return
+            others = await self.session.db.read(lambda db: other_events(db, event_id, row))
+            if not others:
+                await erase(False)
+                return
+            question = f"Also erase {name} from the {len(others)} other event(s) they are on?"
+            detail = (
+                f"{', '.join(others)}. Their contact details then leave the database too. "
+                "No keeps them there and erases them from this event only."
+            )
+            self.app.push_screen(ConfirmScreen(question, detail, yes="Erase everywhere"), erase)
+
+        question = f"Erase {name} from this event, for good?"
+        detail = (
+            "Their check-in and registration go, and their name leaves this event's notes. "
+            "This cannot be undone; backups made earlier still hold them."
+        )
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Erase"), here)
 
     def import_list(self) -> None:
         event_id = self.event_id
