@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from convener.storage.errors import ConvenerError
+from convener.storage.reports.formats import NAMES
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -46,15 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("event", metavar="EVENT")
     p.add_argument(
         "--format",
-        default="md,csv,docx,json",
-        help="comma-separated: md, csv, docx, json (default: all)",
+        default=",".join(NAMES),
+        help=f"comma-separated: {', '.join(NAMES)} (default: all)",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p.add_argument(
+        "--level",
+        default="public",
+        metavar="LEVEL",
+        help="public (default: named only with consent), verification (adds the full "
+        "participant list for the donor's files) or full (adds contacts)",
+    )
+    p.add_argument(
         "--unredacted",
         action="store_true",
-        help="include phone numbers and emails (handle with care)",
+        help="the same as --level full: phone numbers and emails (handle with care)",
     )
+    p = sub.add_parser("sheet", help="write a printable sign-in sheet (PDF and DOCX) of EVENT")
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
     p.add_argument("dest", type=Path, nargs="?")
     p = sub.add_parser("restore", help="replace the database with a backup")
@@ -123,9 +134,23 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
     from convener.storage.reports.export import export_event, parse_formats
 
+    from convener.storage.reports.levels import FULL, level_named
+
     formats = parse_formats(args.format)
+    level = FULL if args.unredacted else level_named(args.level)
     with connect(db_path, read_only=True) as db:
-        paths = export_event(db, args.event, formats, out_dir=args.out, unredacted=args.unredacted)
+        paths = export_event(db, args.event, formats, out_dir=args.out, level=level)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_sheet(db_path: Path, args: argparse.Namespace) -> int:
+    from convener.storage.db.connection import connect
+    from convener.storage.reports.signin_sheet import export_sheet
+
+    with connect(db_path, read_only=True) as db:
+        paths = export_sheet(db, args.event, out_dir=args.out)
     for path in paths:
         print(path)
     return 0
@@ -154,6 +179,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
     "export": cmd_export,
+    "sheet": cmd_sheet,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

@@ -17,6 +17,7 @@ from convener.storage.reports.wording import capitalised
 from convener.storage.taxonomy import Taxonomy
 
 WITHHELD = "(name withheld)"
+NOT_ASSIGNED = "Not assigned"
 A_PARTICIPANT = "A participant"
 
 # How a remark is attributed when the speaker is not named, by stakeholder group code.
@@ -65,9 +66,28 @@ def role_description(group: str | None, taxonomy: Taxonomy) -> str:
     return f"A participant from {taxonomy.stakeholder_groups.label(group)}"
 
 
-def named_label(name: str | None, designation: str | None) -> str:
-    """`Name, Designation` as reports introduce a speaker."""
-    return ", ".join(part for part in (name, designation) if part)
+def named_label(
+    name: str | None, designation: str | None, organisation: str | None = None
+) -> str:
+    """`Name, Designation, Organisation` as reports introduce a speaker.
+
+    The organisation is left out when the designation already names it (`Director, FIA
+    Quetta` at the `Federal Investigation Agency (FIA)`), so it is not said twice.
+    """
+    parts = [name, designation]
+    if organisation and not _mentions(designation or "", organisation):
+        parts.append(organisation)
+    return ", ".join(part for part in parts if part)
+
+
+def _mentions(designation: str, organisation: str) -> bool:
+    """Whether a designation already names the organisation, in full or by its acronym."""
+    text = designation.casefold()
+    acronym = re.search(r"\(([^()]+)\)\s*$", organisation)
+    full = re.sub(r"\s*\([^()]*\)\s*$", "", organisation).casefold()
+    if full and full in text:
+        return True
+    return bool(acronym and re.search(rf"\b{re.escape(acronym[1].casefold())}\b", text))
 
 
 class Scrubber:
@@ -121,7 +141,13 @@ def speaker_label(
             "consent_name": note.get("speaker_consent"),
         }
         if wants_name and may_name(person, unredacted=unredacted):
-            return scrub(named_label(note["speaker_name"], note.get("speaker_designation")))
+            return scrub(
+                named_label(
+                    note["speaker_name"],
+                    note.get("speaker_designation"),
+                    note.get("speaker_organisation"),
+                )
+            )
         return role_description(note.get("speaker_group"), taxonomy)
     if attribution == "named" and chatham_house:
         return A_PARTICIPANT
@@ -136,14 +162,19 @@ def owner_label(
     taxonomy: Taxonomy,
     scrub: Scrubber,
 ) -> str:
-    """Who an action item is for: a person only if they may be named, else text or role."""
+    """Who an action item is for: `Name, Organisation` only if they may be named.
+
+    Someone who may not be named is shown by their organisation alone (or the owner text,
+    or their role). A protected person is never shown as an owner, not even by organisation:
+    the item reads as the owner text or "Not assigned".
+    """
     text = scrub(action.get("owner_text"))
     if action.get("owner_person_id") and action.get("owner_name") is not None:
-        person = {
-            "protected": action.get("owner_protected"),
-            "consent_name": action.get("owner_consent"),
-        }
+        if action.get("owner_protected"):
+            return text or NOT_ASSIGNED
+        person = {"protected": 0, "consent_name": action.get("owner_consent")}
+        organisation = scrub(action.get("owner_organisation"))
         if not chatham_house and may_name(person, unredacted=unredacted):
-            return scrub(str(action["owner_name"]))
-        return text or role_description(action.get("owner_group"), taxonomy)
-    return text or "Not assigned"
+            return scrub(named_label(str(action["owner_name"]), "", organisation))
+        return text or organisation or role_description(action.get("owner_group"), taxonomy)
+    return text or NOT_ASSIGNED
