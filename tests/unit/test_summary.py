@@ -174,7 +174,9 @@ def test_each_named_participant_is_listed_with_designation(
     db: Database, name: str, designation: str
 ) -> None:
     notable = section(report(db), "### Notable participants")
-    assert re.search(rf"^- \*\*{re.escape(name)}\*\*, {re.escape(designation)}(, .+)?$", notable, re.M)
+    assert re.search(
+        rf"^- \*\*{re.escape(name)}\*\*, {re.escape(designation)}(, .+)?$", notable, re.M
+    )
 
 
 @pytest.mark.parametrize("group", SEED_GROUPS)
@@ -204,7 +206,9 @@ def test_speakers_in_order_of_first_note_with_kinds_in_words(db: Database) -> No
     first = [s.speaker.split(",")[0] for s in summary.speakers][:3]
     assert first == ["Raheela Hameed Durrani", "Malik Naeem Bazai", "Muhammad Hamza Shafqaat"]
     md = report(db)
-    session = section(md, "### Session 3: Panel: government, legislators and law enforcement (10:35)")
+    session = section(
+        md, "### Session 3: Panel: government, legislators and law enforcement (10:35)"
+    )
     assert "- *Recommendation R3* (see Recommendations)" in session
     assert "SSDO should intensify" not in session  # in full once, in its own section
     assert "- **R3.** **To SSDO:** SSDO should intensify" in section(md, "## Recommendations")
