@@ -90,7 +90,7 @@ class Taxonomy:
         return next((s for s in self.report_sections if s.kind == kind), None)
 
     def paper_for(self, country: str | None) -> str:
-        """"Letter" where that is the paper people print on, else "A4"."""
+        """ "Letter" where that is the paper people print on, else "A4"."""
         return "Letter" if country and self.letter_countries.resolve(country) else "A4"
 
 
@@ -131,7 +131,11 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         problems.append("letter_paper_countries: expected a list")
         letter = []
     countries = tuple(
-        Term(str(e["code"]), str(e.get("label") or e["code"]), tuple(map(str, e.get("aliases") or ())))
+        Term(
+            str(e["code"]),
+            str(e.get("label") or e["code"]),
+            tuple(map(str, e.get("aliases") or ())),
+        )
         for e in letter
         if isinstance(e, dict) and e.get("code")
     )

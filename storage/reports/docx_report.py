@@ -68,9 +68,7 @@ def _run_xml(text: str, look: str, size: int = 0) -> str:
         if size:
             props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         if rtl:
-            props = (
-                f'<w:rFonts w:cs="{COMPLEX_FONT}"/>{props}<w:rtl/><w:lang w:bidi="ur-PK"/>'
-            )
+            props = f'<w:rFonts w:cs="{COMPLEX_FONT}"/>{props}<w:rtl/><w:lang w:bidi="ur-PK"/>'
         rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
         xml.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(piece)}</w:t></w:r>')
     return "".join(xml)
@@ -85,9 +83,11 @@ def _paragraph_xml(runs: Sequence[Run], style: str = "", extra: str = "", size: 
 
 def column_widths(table: Table, available: int) -> list[int]:
     """Twips per column: at least the longest word (so none breaks), the rest by text length."""
-    columns = list(zip(table.header, *table.rows, strict=True)) if table.rows else [
-        (h,) for h in table.header
-    ]
+    columns = (
+        list(zip(table.header, *table.rows, strict=True))
+        if table.rows
+        else [(h,) for h in table.header]
+    )
     least, wanted = [], []
     for cells in columns:
         words = [len(w) for c in cells for w in c.split()] or [1]
@@ -165,15 +165,17 @@ def _header_footer(section: Any, outline: Outline) -> None:
     lines = [outline.header] + ([outline.notice] if outline.notice else [])
     p = etree.fromstring(
         f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
-        + "".join(_run_xml(line + ("  " if i == 0 and len(lines) > 1 else ""), "b" if i else "", 16)
-                  for i, line in enumerate(lines))
+        + "".join(
+            _run_xml(line + ("  " if i == 0 and len(lines) > 1 else ""), "b" if i else "", 16)
+            for i, line in enumerate(lines)
+        )
         + "</w:p>"
     )
     header._p.getparent().replace(header._p, p)
     footer = section.footer.paragraphs[0]
     p = etree.fromstring(
         f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
-        f'{_run_xml("Page ", "", 16)}{_field("PAGE")}{_run_xml(" of ", "", 16)}'
+        f"{_run_xml('Page ', '', 16)}{_field('PAGE')}{_run_xml(' of ', '', 16)}"
         f"{_field('NUMPAGES')}</w:p>"
     )
     footer._p.getparent().replace(footer._p, p)

@@ -29,6 +29,7 @@ FORMATS = NAMES  # every format Convener writes, in the registry's order
 # Called with (done, total) while a long file renders; raising from it cancels the export.
 Progress = Callable[[int, int], None]
 
+
 def parse_formats(text: str) -> tuple[str, ...]:
     """`md,csv` as ("md", "csv"); unknown names raise ValidationError for `--format`."""
     wanted: list[str] = []
@@ -106,7 +107,9 @@ def export_event(
     return write_files(summary.facts.slug, render_files(summary, formats, progress), out_dir)
 
 
-def write_files(slug: str, rendered: Sequence[tuple[str, bytes]], out_dir: Path | None) -> list[Path]:
+def write_files(
+    slug: str, rendered: Sequence[tuple[str, bytes]], out_dir: Path | None
+) -> list[Path]:
     """Write rendered files atomically into `out_dir` (default: the event's own folder)."""
     folder = out_dir.expanduser() if out_dir else paths.default_export_dir(file_stem(slug))
     written = []

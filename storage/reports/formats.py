@@ -34,7 +34,9 @@ REGISTRY: tuple[Format, ...] = (
     Format("docx", "-summary.docx", "outline", "docx_report:render_docx", "report for Word"),
     Format("pdf", "-summary.pdf", "outline", "pdf_report:render_pdf", "report as PDF"),
     Format("csv", "-attendance.csv", "data", "attendance_csv:render_attendance_csv", "attendance"),
-    Format("xlsx", "-attendance.xlsx", "data", "attendance_xlsx:render_attendance_xlsx", "attendance"),
+    Format(
+        "xlsx", "-attendance.xlsx", "data", "attendance_xlsx:render_attendance_xlsx", "attendance"
+    ),
     Format("json", ".json", "data", "json_export:render_json", "everything, for other systems"),
 )
 BY_NAME = {f.name: f for f in REGISTRY}

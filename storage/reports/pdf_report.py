@@ -197,9 +197,11 @@ def _bullets(pdf: FPDF, block: BulletList) -> None:
 
 def column_widths(table: Table, available: float) -> list[float]:
     """mm per column: at least the longest word, the rest shared by how long the text is."""
-    columns = list(zip(table.header, *table.rows, strict=True)) if table.rows else [
-        (h,) for h in table.header
-    ]
+    columns = (
+        list(zip(table.header, *table.rows, strict=True))
+        if table.rows
+        else [(h,) for h in table.header]
+    )
     least, wanted = [], []
     for cells in columns:
         words = [len(w) for c in cells for w in c.split()] or [1]

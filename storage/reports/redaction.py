@@ -66,9 +66,7 @@ def role_description(group: str | None, taxonomy: Taxonomy) -> str:
     return f"A participant from {taxonomy.stakeholder_groups.label(group)}"
 
 
-def named_label(
-    name: str | None, designation: str | None, organisation: str | None = None
-) -> str:
+def named_label(name: str | None, designation: str | None, organisation: str | None = None) -> str:
     """`Name, Designation, Organisation` as reports introduce a speaker.
 
     The organisation is left out when the designation already names it (`Director, FIA

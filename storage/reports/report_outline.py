@@ -194,7 +194,9 @@ def _annexes(summary: Summary) -> list[Block]:
         blocks += [Heading(f"Annex {number}: Agenda", 1), agenda_table(summary)]
     number += 1
     level = summary.level
-    title = "Participant list" + (" (means of verification)" if level.code == "verification" else "")
+    title = "Participant list" + (
+        " (means of verification)" if level.code == "verification" else ""
+    )
     blocks.append(Heading(f"Annex {number}: {title}", 1))
     header = ["No.", "Name", "Designation", "Organisation"]
     if level.code == "verification":

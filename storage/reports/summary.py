@@ -100,9 +100,7 @@ def build_summary(
     ]
     labels = _labels(tax.stakeholder_groups), _labels(tax.genders), _labels(tax.age_bands)
     attendees = [_attendee(p, labels, level, zone) for p in people]
-    points = _points(
-        db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted, zone=zone
-    )
+    points = _points(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted, zone=zone)
     points = _numbered(points, tax)
     actions = _actions(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
     agenda = _agenda(db, event["id"], scrub, chatham)

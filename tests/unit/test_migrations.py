@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import stat
 import uuid
@@ -21,6 +22,7 @@ from convener.storage.db.migrations import (
     migrate,
 )
 from convener.storage.errors import DatabaseError
+from convener.storage.reports.summary import build_summary
 
 EXPECTED_TABLES = {
     "settings",
@@ -127,19 +129,19 @@ def make_step(fail_at: str) -> Migration:
 def test_failing_migration_rolls_back_completely(db_path: Path, fail_at: str) -> None:
     db = connect(db_path)
     db.execute("INSERT INTO settings(key, value) VALUES ('k', 'precious')")
-    steps = (MIGRATIONS[0], (2, "broken", make_step(fail_at)))
+    steps = (*MIGRATIONS, (LATEST + 1, "broken", make_step(fail_at)))
     with pytest.raises((RuntimeError, sqlite3.OperationalError)):
         migrate(db, steps)
     assert not db.conn.in_transaction
     assert "widgets" not in db.table_names()
     assert "extra" not in {c.name for c in db["settings"].columns}
-    assert current_version(db) == 1
-    assert db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == 1
+    assert current_version(db) == LATEST
+    assert db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == LATEST
     assert db.execute("SELECT value FROM settings WHERE key = 'k'").fetchone()[0] == "precious"
     db.close()
     # The file on disk agrees, and a later good migration still applies.
     with connect(db_path) as again:
-        assert current_version(again) == 1
+        assert current_version(again) == LATEST
         assert "widgets" not in again.table_names()
 
 
@@ -203,3 +205,17 @@ def test_backup_is_taken_before_migrating_a_database_with_data(
 def test_no_backup_for_a_brand_new_database(db_path: Path) -> None:
     connect(db_path).close()
     assert backups(db_path) == []
+
+
+def test_migration_4_adds_report_fields_to_a_version_1_database(tmp_path: Path) -> None:
+    """A database from the first release gains the report's fields, its data untouched."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures" / "schema-v1.db", path)
+    with connect(path) as db:
+        columns = {c.name for c in db["events"].columns}
+        assert {"funder", "project", "end_date", "prepared_by", "background"} <= columns
+        assert {"conclusions", "paper", "utc_offset"} <= columns
+        assert "answers_note_id" in {c.name for c in db["notes"].columns}
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] > 20
+        summary = build_summary(db, "quetta-dialogue")
+        assert summary.facts.background == () and summary.participation.total == 37

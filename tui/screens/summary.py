@@ -208,7 +208,9 @@ class SummaryScreen(ConvenerScreen):
         folder = Path(typed).expanduser().absolute()
         event_id, level = self.event["id"], self.level
         try:
-            summary = await self.session.db.read(lambda db: build_summary(db, event_id, level=level))
+            summary = await self.session.db.read(
+                lambda db: build_summary(db, event_id, level=level)
+            )
         except ConvenerError as exc:
             self.show_result(Content(f"Not exported: {exc}"), error=True)
             return
