@@ -133,7 +133,6 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.db.connection import connect
     from convener.storage.reports.export import export_event, parse_formats
-
     from convener.storage.reports.levels import FULL, level_named
 
     formats = parse_formats(args.format)

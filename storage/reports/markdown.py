@@ -16,7 +16,6 @@ from convener.storage.reports.outline import (
     Outline,
     Paragraph,
     Run,
-    Table,
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")

@@ -86,13 +86,16 @@ class Outline:
         """Every string the document shows, for privacy checks over the whole outline."""
         yield from (self.title, self.header, self.notice, self.author)
         for block in self.blocks:
-            if isinstance(block, Heading):
-                yield block.text
-            elif isinstance(block, Paragraph):
-                yield block.text
-            elif isinstance(block, BulletList):
-                yield from block.texts
-            else:
-                yield from block.header
-                for row in block.rows:
-                    yield from row
+            yield from block_texts(block)
+
+
+def block_texts(block: Block) -> Iterator[str]:
+    """Every string one block shows."""
+    if isinstance(block, (Heading, Paragraph)):
+        yield block.text
+    elif isinstance(block, BulletList):
+        yield from block.texts
+    else:
+        yield from block.header
+        for row in block.rows:
+            yield from row

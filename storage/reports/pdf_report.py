@@ -10,7 +10,7 @@ the same. A4 or Letter, the title and any restriction notice at the top of each 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -25,6 +25,7 @@ from convener.storage.reports.outline import (
     Paragraph,
     Run,
     Table,
+    block_texts,
 )
 
 MAIN, FALLBACK = "NotoSans", "NotoNaskhArabic"
@@ -316,24 +317,11 @@ def needs_shaping(texts: Iterable[str]) -> bool:
     return any(_COMPLEX.search(t) for t in texts)
 
 
-def _block_texts(block: Heading | Paragraph | BulletList | Table) -> Iterator[str]:
-    if isinstance(block, Heading):
-        yield block.text
-    elif isinstance(block, Paragraph):
-        yield block.text
-    elif isinstance(block, BulletList):
-        yield from block.texts
-    else:
-        yield from block.header
-        for row in block.rows:
-            yield from row
-
-
 def draw(pdf: FPDF, outline: Outline) -> None:
     """Lay every block of the outline out on the document's pages."""
     pdf.add_page()
     for block in outline.blocks:
-        pdf.set_text_shaping(needs_shaping(_block_texts(block)))
+        pdf.set_text_shaping(needs_shaping(block_texts(block)))
         if isinstance(block, Heading):
             _heading(pdf, block)
         elif isinstance(block, Paragraph):

@@ -153,10 +153,10 @@ def _section(summary: Summary, section: Section) -> list[Block]:
         for question in section.points:
             blocks.append(Paragraph(((f"{question.ref}. ", "b"), *_said(summary, question))))
             answers = summary.answers.get(question.note_id, ())
-            items = tuple((("Answer: ", "b"), *_said(summary, a)) for a in answers)
-            blocks.append(BulletList(items or (((NO_ANSWER, "i"),),)))
+            answered = tuple((("Answer: ", "b"), *_said(summary, a)) for a in answers)
+            blocks.append(BulletList(answered or (((NO_ANSWER, "i"),),)))
         return blocks
-    items = []
+    items: list[tuple[Run, ...]] = []
     for point in section.points:
         to = ((f"To {point.addressed_to}: ", "b"),) if point.addressed_to else ()
         items.append(((f"{point.ref}. ", "b"), *to, *_said(summary, point)))
@@ -199,6 +199,7 @@ def _annexes(summary: Summary) -> list[Block]:
     )
     blocks.append(Heading(f"Annex {number}: {title}", 1))
     header = ["No.", "Name", "Designation", "Organisation"]
+    rows: list[tuple[str, ...]]
     if level.code == "verification":
         header += ["Sex", SIGNATURE]
         rows = [

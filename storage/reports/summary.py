@@ -20,6 +20,7 @@ from convener.storage.events import agenda as agenda_rows
 from convener.storage.events import get_event
 from convener.storage.notes import NOTE_QUERY
 from convener.storage.records import EVENT_TEXT
+from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.model import (
     ActionPoint,
     AgendaEntry,
@@ -31,7 +32,6 @@ from convener.storage.reports.model import (
     SpeakerPoints,
     Summary,
 )
-from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.redaction import (
     WITHHELD,
     Scrubber,

@@ -27,8 +27,8 @@ from convener.storage.events import create_event, get_event
 from convener.storage.notes import add_note, delete_note, list_notes
 from convener.storage.reports.markdown import md_escape, render_outline
 from convener.storage.reports.model import Summary
-from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.redaction import WITHHELD, Scrubber
+from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import build_summary
 from convener.storage.reports.wording import with_article
 

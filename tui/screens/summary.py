@@ -156,7 +156,7 @@ class SummaryScreen(ConvenerScreen):
 
         self.app.push_screen(
             ConfirmScreen(CONFIRM_QUESTION[code], CONFIRM_DETAIL[code], yes="Include"),
-            lambda yes: self.run_worker(switch(yes)),
+            switch,
         )
 
     def action_export(self) -> None:
