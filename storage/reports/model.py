@@ -61,7 +61,7 @@ class EventFacts:
             ("Organised by", "; ".join(self.organisers)),
             ("Hosted by", self.host),
             ("Rapporteur", self.rapporteur),
-            ("Prepared by", self.prepared_by),
+            ("Prepared by", self.prepared_by if self.prepared_by != self.rapporteur else ""),
         )
         return [(label, value) for label, value in facts if value]
 

@@ -95,6 +95,7 @@ def new_document(outline: Outline, progress: Progress | None = None, pages: int 
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
     pdf.set_text_shaping(True)
     pdf.set_margins(18, 15, 18)
+    pdf.c_margin = 0  # text starts where the layout measured it, not 1 mm inside
     pdf.set_auto_page_break(True, margin=18)
     pdf.alias_nb_pages()
     pdf.set_title(outline.title)
