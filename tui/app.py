@@ -22,7 +22,12 @@ from convener.storage.db.lock import InstanceLock
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import ConvenerError
 from convener.tui import output_guard
-from convener.tui.messages import CurrentEventChanged, OpenEventScreen, SaveStatusChanged
+from convener.tui.messages import (
+    CurrentEventChanged,
+    GoHome,
+    OpenEventScreen,
+    SaveStatusChanged,
+)
 from convener.tui.session import Session
 from convener.tui.widgets.top_bar import TopBar
 
@@ -126,6 +131,11 @@ class ConvenerApp(App[int]):
 
         self.session.current_event = event
         await self.push_screen(screen_for(where, event))
+
+    async def on_go_home(self, message: GoHome) -> None:
+        # The stack is [default, home, ...event screens]: pop back to home.
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
 
     async def on_open_event_screen(self, message: OpenEventScreen) -> None:
         await self.open_event(message.event, message.where)

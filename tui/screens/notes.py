@@ -8,7 +8,8 @@ and flushed on quit or hang-up, so a crash loses nothing. Edits keep history; de
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 
+from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.notes_session import NotesBase, status_line
@@ -32,6 +34,11 @@ from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerL
 from convener.tui.widgets.timeline import Timeline, speaker_of, tags_of
 from convener.tui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+ESCAPE_AGAIN = 2.0  # seconds in which a second Escape leaves a screen with typed text
+
 
 class NotesScreen(NotesBase):
     CSS_PATH = "notes.tcss"
@@ -44,7 +51,11 @@ class NotesScreen(NotesBase):
         Binding("shift+f4", "agenda(-1)", "Previous item", show=False, id="notes-agenda-prev"),
         Binding("f6", "focus_tags", "Tags", show=False, id="notes-tags"),
         Binding("f7", "action_item", "Action item", id="notes-action"),
-        Binding("f8,delete", "delete_note", "Delete", id="notes-delete"),
+        Binding("ctrl+l", "focus_actions", "Action list", id="notes-actions"),
+        Binding(
+            "ctrl+d", "toggle_action_done", "Action done / open", show=False, id="notes-action-done"
+        ),
+        Binding("f8,delete", "delete_note", "Delete note", show=False, id="notes-delete"),
         Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
         Binding("f9", "end_session", "End session", id="notes-end"),
         Binding("ctrl+r", "mark_answer", "Answers…", id="notes-answer"),
@@ -58,14 +69,19 @@ class NotesScreen(NotesBase):
         super().__init__(event)
         self.kinds = load_taxonomy().note_kinds
         self.speaker_pending = False
-        self.HELP_EXTRA = self.add_kind_keys()
+        self.escape_armed = -ESCAPE_AGAIN  # when Escape last warned (monotonic seconds)
+        self.add_kind_keys()
+        self.HELP_EXTRA = COMPOSER_KEYS
 
-    def add_kind_keys(self) -> tuple[tuple[str, str], ...]:
+    @staticmethod
+    def runtime_bindings() -> list[Binding]:
+        """The keys added when the screen is built (read by F1 and docs/keys.md)."""
+        return kind_bindings()
+
+    def add_kind_keys(self) -> None:
         """alt+letter per kind, as the taxonomy defines them (so not in the class BINDINGS)."""
-        bindings = kind_bindings()
-        for binding in bindings:
+        for binding in self.runtime_bindings():
             self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
-        return (*((b.key, b.description) for b in bindings), *COMPOSER_KEYS)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -405,6 +421,43 @@ class NotesScreen(NotesBase):
             note.focus()
             note.insert_text_at_cursor(event.character)
 
+    def action_focus_actions(self) -> None:
+        """ctrl+l: the action items, to edit (Enter) or mark done (ctrl+d)."""
+        actions = self.query_one("#actions", OptionList)
+        if not actions.option_count:
+            self.notify("No action items yet: F7 adds one (from the highlighted note, if any).")
+            return
+        if actions.highlighted is None:
+            actions.highlighted = 0
+        actions.focus()
+
+    async def action_toggle_action_done(self) -> None:
+        """ctrl+d in the action list: done, or open again."""
+        actions = self.query_one("#actions", OptionList)
+        if self.focused is not actions or actions.highlighted is None:
+            self.notify("ctrl+l first: ctrl+d marks the highlighted action item done.")
+            return
+        option = actions.get_option_at_index(actions.highlighted)
+        row = self.action_rows.get(option.id or "")
+        if row is None:
+            return
+        status = "open" if row.get("status") == "done" else "done"
+        action_id, event_id = row["id"], self.event["id"]
+
+        def job(db: Database) -> list[dict[str, Any]]:
+            update_action_item(db, action_id, {"status": status})
+            return list_action_items(db, event_id)
+
+        try:
+            rows = await self.session.db.write(job)
+        except ConvenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        highlighted = actions.highlighted
+        self.show_actions(rows)
+        actions.highlighted = highlighted
+        self.notify(f"Action item {'done' if status == 'done' else 'open again'}.")
+
     def action_escape(self) -> None:
         focused = self.focused
         if self.state.note_id is not None:
@@ -414,5 +467,15 @@ class NotesScreen(NotesBase):
             self.field("note").focus()
         elif focused is not None and focused.id in ("timeline", "actions", "tags"):
             self.field("note").focus()
+        elif self.has_typed_text() and time.monotonic() - self.escape_armed > ESCAPE_AGAIN:
+            self.escape_armed = time.monotonic()
+            self.notify(
+                "Escape again to leave; your text is kept as a draft.", timeout=ESCAPE_AGAIN
+            )
         else:
             self.app.pop_screen()
+
+    def has_typed_text(self) -> bool:
+        return any(self.field(name).value.strip() for name in ("note", "tags")) or (
+            self.speaker_pending and bool(self.field("speaker").value.strip())
+        )

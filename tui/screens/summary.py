@@ -25,6 +25,7 @@ from textual.worker import WorkerFailed
 
 from convener.storage.errors import ConvenerError
 from convener.storage.reports.levels import FULL, LEVELS, PUBLIC, Level
+from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.widgets.top_bar import TopBar
 
@@ -273,4 +274,5 @@ class SummaryScreen(ConvenerScreen):
             bar.display = bool(self.written)
             self.query_one("#summary-scroll").focus()
             return
-        self.app.pop_screen()
+        # Home, not the notes screen underneath: keys typed next are meant for home.
+        self.post_message(GoHome())
