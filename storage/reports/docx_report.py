@@ -99,6 +99,8 @@ def column_widths(table: Table, available: int) -> list[int]:
     if sum(least) >= available:
         return [max(1, w * available // sum(least)) for w in least]
     if sum(wanted) <= available:
+        if table.tall:  # a sheet to sign: the spare width goes to the signatures
+            wanted[-1] += available - sum(wanted)
         return wanted  # narrow tables stay narrow
     spare = available - sum(least)
     extra = [w - m for w, m in zip(wanted, least, strict=True)]

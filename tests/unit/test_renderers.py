@@ -383,3 +383,9 @@ def test_overview_reads_right_whatever_is_missing(tmp_path: Path) -> None:
     assert "met at Quetta" not in md and "the session" not in md
     assert report_outline(summary).header == "Training of trainers · UNODC"
     assert squash("two-day workshop") in squash(md)
+
+
+def test_a_sheet_to_sign_spans_the_page_with_room_to_sign() -> None:
+    table = Table(("No.", "Name", "Signature"), (("1", "Ali", ""),), tall=True)
+    widths = column_widths(table, 9638)
+    assert sum(widths) == 9638 and widths[-1] > 9638 // 2
