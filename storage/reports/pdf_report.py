@@ -58,17 +58,32 @@ class _Document(FPDF):
     def __init__(self, outline: Outline, progress: Progress | None, pages: int) -> None:
         super().__init__(format="Letter" if outline.paper == "Letter" else "A4")
         self.outline = outline
+        self.fallbacks: list[str] = []
         self.progress = progress
         self.estimated_pages = pages
+
+    def scripts_of(self, texts: Iterable[str]) -> None:
+        """Shape and fall back only where the text needs it.
+
+        fpdf2 checks every character against the fallback font, and shapes through
+        HarfBuzz, only when these are on; for Latin text both cost much and do nothing.
+        """
+        texts = list(texts)
+        self.set_text_shaping(needs_shaping(texts))
+        self._fallback_font_ids = (
+            self.fallbacks if any(not _COVERED.fullmatch(t) for t in texts) else []
+        )
 
     def header(self) -> None:
         # Latin text first on every page: in fpdf2 2.8.9, a page whose first text comes
         # from the fallback font draws its later Latin text without a font (invisible).
         self.set_font(MAIN, "", SMALL)
         x, y = self.get_x(), self.get_y()
+        self.scripts_of(" ")
         self.cell(1, 1, " ")  # a Latin space, whatever the title's script
         self.set_xy(x, y)
         self.set_text_color(*GREY)
+        self.scripts_of((self.outline.header, self.outline.notice))
         self.multi_cell(0, 4, self.outline.header, align="C", new_x="LMARGIN", new_y="NEXT")
         if self.outline.notice:
             self.set_font(MAIN, "B", SMALL)
@@ -93,6 +108,7 @@ def new_document(outline: Outline, progress: Progress | None = None, pages: int 
     for (family, style), name in FONT_FILES.items():
         pdf.add_font(family, style, str(folder / name))
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    pdf.fallbacks = list(pdf._fallback_font_ids)
     pdf.set_text_shaping(True)
     pdf.set_margins(18, 15, 18)
     pdf.c_margin = 0  # text starts where the layout measured it, not 1 mm inside
@@ -109,7 +125,7 @@ def new_document(outline: Outline, progress: Progress | None = None, pages: int 
     return pdf
 
 
-def _runs(pdf: FPDF, runs: Sequence[Run], size: float = BODY) -> None:
+def _runs(pdf: _Document, runs: Sequence[Run], size: float = BODY) -> None:
     """A paragraph of styled runs, wrapped at word boundaries across runs.
 
     fpdf2's `write` breaks the first word of a run mid-word when it starts near the end of
@@ -128,6 +144,7 @@ def _runs(pdf: FPDF, runs: Sequence[Run], size: float = BODY) -> None:
     def width(word: str, look: str) -> float:
         if (word, look) not in sizes:
             pdf.set_font(MAIN, "B" if look == "b" else "", size)
+            pdf.scripts_of((word,))
             sizes[word, look] = pdf.get_string_width(word)
         return sizes[word, look]
 
@@ -152,7 +169,7 @@ def _runs(pdf: FPDF, runs: Sequence[Run], size: float = BODY) -> None:
     pdf.set_text_color(0, 0, 0)
 
 
-def _line(pdf: FPDF, line: list[tuple[str, str]], size: float) -> None:
+def _line(pdf: _Document, line: list[tuple[str, str]], size: float) -> None:
     if pdf.get_y() + LINE > pdf.page_break_trigger:
         pdf.add_page()
     x = pdf.l_margin
@@ -166,7 +183,7 @@ def _line(pdf: FPDF, line: list[tuple[str, str]], size: float) -> None:
     for text, look in pieces:
         pdf.set_font(MAIN, "B" if look == "b" else "", size)
         pdf.set_text_color(*(GREY if look == "i" else (0, 0, 0)))
-        pdf.set_text_shaping(needs_shaping((text,)))
+        pdf.scripts_of((text,))
         pdf.set_xy(x, y)
         advance = pdf.get_string_width(text)
         pdf.cell(advance + 0.01, LINE, text)
@@ -174,7 +191,7 @@ def _line(pdf: FPDF, line: list[tuple[str, str]], size: float) -> None:
     pdf.set_xy(pdf.l_margin, y + LINE)
 
 
-def _heading(pdf: FPDF, block: Heading) -> None:
+def _heading(pdf: _Document, block: Heading) -> None:
     size = HEADING_SIZES.get(block.level, BODY)
     if block.level <= 1 and pdf.get_y() > pdf.h - 60:
         pdf.add_page()  # a section heading is not left alone at the foot of a page
@@ -184,7 +201,7 @@ def _heading(pdf: FPDF, block: Heading) -> None:
     pdf.ln(1)
 
 
-def _bullets(pdf: FPDF, block: BulletList) -> None:
+def _bullets(pdf: _Document, block: BulletList) -> None:
     left = pdf.l_margin
     for item in block.items:
         pdf.set_font(MAIN, "", BODY)
@@ -232,7 +249,7 @@ class _TableDrawer:
     of thousands stays within seconds.
     """
 
-    def __init__(self, pdf: FPDF, block: Table) -> None:
+    def __init__(self, pdf: _Document, block: Table) -> None:
         self.pdf = pdf
         self.block = block
         self.widths = column_widths(block, pdf.epw - 0.01)
@@ -243,6 +260,7 @@ class _TableDrawer:
         key = (word, style)
         if key not in self.sizes:
             self.pdf.set_font(MAIN, style, TABLE)
+            self.pdf.scripts_of((word,))
             self.sizes[key] = self.pdf.get_string_width(word)
         return self.sizes[key]
 
@@ -282,7 +300,7 @@ class _TableDrawer:
             pdf.add_page()
             if not heading:
                 self.row(self.block.header, heading=True)
-        pdf.set_text_shaping(needs_shaping(cells))
+        pdf.scripts_of(cells)
         pdf.set_font(MAIN, style, TABLE)
         x, top = pdf.l_margin, pdf.get_y()
         for i, (lines, w) in enumerate(zip(wrapped, self.widths, strict=True)):
@@ -308,6 +326,11 @@ class _TableDrawer:
         self.pdf.ln(3)
 
 
+# What the bundled Noto Sans subset draws; anything else needs the fallback font.
+_COVERED = re.compile(
+    "[\u0000-\u024f\u0259\u02b0-\u036f\u0370-\u03ff\u0400-\u045f\u1e00-\u1eff"
+    "\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u2199\u2212\u25a0-\u25ff]*"
+)
 _COMPLEX = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -320,11 +343,11 @@ def needs_shaping(texts: Iterable[str]) -> bool:
     return any(_COMPLEX.search(t) for t in texts)
 
 
-def draw(pdf: FPDF, outline: Outline) -> None:
+def draw(pdf: _Document, outline: Outline) -> None:
     """Lay every block of the outline out on the document's pages."""
     pdf.add_page()
     for block in outline.blocks:
-        pdf.set_text_shaping(needs_shaping(block_texts(block)))
+        pdf.scripts_of(block_texts(block))
         if isinstance(block, Heading):
             _heading(pdf, block)
         elif isinstance(block, Paragraph):
