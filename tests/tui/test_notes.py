@@ -147,7 +147,7 @@ async def test_a_whole_session(
         assert "Train youth" in app.screen.query_one("#summary").source
         await pilot.press("e", "ctrl+u", *"out", "enter")
         await settle(pilot)
-        assert "Written 4 files" in screen_text(app)
+        assert "Written 6 files" in screen_text(app)
 
     notes = notes_of(sample_db)
     assert [
@@ -174,8 +174,10 @@ async def test_a_whole_session(
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "quetta-dialogue-practice-attendance.csv",
+        "quetta-dialogue-practice-attendance.xlsx",
         "quetta-dialogue-practice-summary.docx",
         "quetta-dialogue-practice-summary.md",
+        "quetta-dialogue-practice-summary.pdf",
         "quetta-dialogue-practice.json",
     ]
 
