@@ -40,6 +40,12 @@ class ConvenerApp(App[int]):
     CSS_PATH = "convener.tcss"
     TITLE = "Convener"
     ENABLE_COMMAND_PALETTE = True
+    # Below 100 columns side panels fold away (ctrl+o brings them back); 150+ is roomy.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as a plain attribute)
+        (0, "-narrow"),
+        (100, "-medium"),
+        (150, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-alt"),

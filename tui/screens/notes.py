@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -44,20 +44,21 @@ class NotesScreen(NotesBase):
     CSS_PATH = "notes.tcss"
     HELP_TITLE = "Notes"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "start_session", "Start", id="notes-start"),
+        Binding("f5", "start_session", "Start / resume", show=False, id="notes-start"),
         Binding("f2", "pick_kind", "Kind of note", show=False, id="notes-kind"),
         Binding("f3", "cycle_attribution", "Attribution", id="notes-attribution"),
         Binding("f4", "agenda(1)", "Agenda", id="notes-agenda-next"),
         Binding("shift+f4", "agenda(-1)", "Previous item", show=False, id="notes-agenda-prev"),
         Binding("f6", "focus_tags", "Tags", show=False, id="notes-tags"),
-        Binding("f7", "action_item", "Action item", id="notes-action"),
-        Binding("ctrl+l", "focus_actions", "Action list", id="notes-actions"),
+        Binding("f7", "action_item", "Action", id="notes-action"),
+        Binding("ctrl+l", "focus_actions", "Actions", id="notes-actions"),
+        Binding("ctrl+o", "toggle_panel", "Panel", id="notes-panel"),
         Binding(
             "ctrl+d", "toggle_action_done", "Action done / open", show=False, id="notes-action-done"
         ),
         Binding("f8,delete", "delete_note", "Delete note", show=False, id="notes-delete"),
         Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
-        Binding("f9", "end_session", "End session", id="notes-end"),
+        Binding("f9", "end_session", "End", id="notes-end"),
         Binding("ctrl+r", "mark_answer", "Answers…", show=False, id="notes-answer"),
         Binding("ctrl+t", "to_whom", "To whom", show=False, id="notes-to-whom"),
         Binding("up", "arrow(-1)", "Timeline / previous match", show=False, id="notes-up"),
@@ -421,6 +422,18 @@ class NotesScreen(NotesBase):
             note.focus()
             note.insert_text_at_cursor(event.character)
 
+    def action_toggle_panel(self) -> None:
+        """Below 100 columns: speakers and action items over the timeline, or away again."""
+        self.toggle_class("-panel-open")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_panel":
+            return self.has_class("-narrow")
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh_bindings()  # the panel key shows only where the panel is folded
+
     def action_focus_actions(self) -> None:
         """ctrl+l: the action items, to edit (Enter) or mark done (ctrl+d)."""
         actions = self.query_one("#actions", OptionList)
@@ -429,6 +442,8 @@ class NotesScreen(NotesBase):
             return
         if actions.highlighted is None:
             actions.highlighted = 0
+        if self.has_class("-narrow"):
+            self.add_class("-panel-open")
         actions.focus()
 
     async def action_toggle_action_done(self) -> None:

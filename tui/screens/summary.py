@@ -62,9 +62,15 @@ class SummaryScreen(ConvenerScreen):
         ("enter (folder box)", "Write the files to that folder"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "level('public')", "Public", id="summary-level-public"),
-        Binding("2", "level('verification')", "Verification", id="summary-level-verification"),
-        Binding("3", "level('full')", "Full", id="summary-level-full"),
+        Binding("1", "level('public')", "Public level", show=False, id="summary-level-public"),
+        Binding(
+            "2",
+            "level('verification')",
+            "Verification level",
+            show=False,
+            id="summary-level-verification",
+        ),
+        Binding("3", "level('full')", "Full level", show=False, id="summary-level-full"),
         Binding("e", "export", "Export", id="summary-export"),
         Binding("u", "export_full", "Export with contacts", id="summary-unredacted"),
         Binding("x", "cancel_export", "Cancel export", id="summary-cancel"),
