@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from convener.storage import lazy
 from convener.storage.reports.attendance_csv import neutralise
 from convener.storage.reports.model import Summary
 
@@ -30,18 +31,15 @@ WIDTHS = (28, 30, 30, 22, 10, 10, 16, 18, 10, 16, 28)
 
 def render_attendance_xlsx(summary: Summary) -> bytes:
     """One row per participant who checked in; contacts only at the full level."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
+    xl = lazy.openpyxl()
+    WriteOnlyCell, Font = xl.cell.WriteOnlyCell, xl.styles.Font  # noqa: N806 (their names)
+    book = xl.Workbook(write_only=True)
     sheet = book.create_sheet("Attendance")
     headings = [h if h != "Checked in" else f"Checked in ({summary.zone})" for h in HEADINGS]
     if summary.unredacted:
         headings += CONTACT_HEADINGS
     for i, width in enumerate(WIDTHS[: len(headings)], 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.column_dimensions[xl.utils.get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []

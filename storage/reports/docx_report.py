@@ -9,13 +9,14 @@ parsed once: python-docx's paragraph and cell API takes seconds for thousands of
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
+from convener.storage import lazy
 from convener.storage.reports.outline import (
     BulletList,
     Heading,
@@ -41,6 +42,12 @@ PAPER = {"A4": (11906, 16838), "Letter": (12240, 15840)}  # twentieths of a poin
 MARGIN = 1134  # 2 cm
 CHAR = 118  # twips per character of 9-point table text, generously
 CELL_PAD = 280
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as XML entities (xml.sax.saxutils' escape, without loading urllib,
+    http and email at start-up as importing that module does)."""
+    return html.escape(text, quote=False)
 
 
 def _safe(text: str) -> str:
@@ -160,8 +167,7 @@ def _field(instruction: str) -> str:
 
 
 def _header_footer(section: Any, outline: Outline) -> None:
-    from lxml import etree
-
+    etree = lazy.etree()
     header = section.header.paragraphs[0]
     header.text = ""
     lines = [outline.header] + ([outline.notice] if outline.notice else [])
@@ -199,17 +205,15 @@ def _properties(doc: Any, outline: Outline) -> None:
 
 def render_docx(outline: Outline) -> bytes:
     """The outline as the bytes of a .docx file."""
-    import docx
-    from docx.oxml import parse_xml
-    from docx.shared import Twips
-    from lxml import etree
-
+    docx = lazy.docx()
+    etree = lazy.etree()
+    twips = docx.shared.Twips
     doc = docx.Document()
     section = doc.sections[0]
     width, height = PAPER.get(outline.paper, PAPER["A4"])
-    section.page_width, section.page_height = Twips(width), Twips(height)
+    section.page_width, section.page_height = twips(width), twips(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Twips(MARGIN))
+        setattr(section, side, twips(MARGIN))
     _header_footer(section, outline)
     _properties(doc, outline)
     style_ids = {name: doc.styles[name].style_id for name in STYLES}
@@ -218,7 +222,7 @@ def render_docx(outline: Outline) -> bytes:
     # parsed elements into the document one by one is quadratic in lxml.
     xml = etree.tostring(doc.element, encoding="unicode")
     end = xml.rindex("<w:sectPr")
-    doc.part._element = parse_xml(xml[:end] + body + xml[end:])
+    doc.part._element = docx.oxml.parse_xml(xml[:end] + body + xml[end:])
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

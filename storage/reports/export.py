@@ -2,7 +2,9 @@
 
 Every file is rendered in memory first, then written atomically (temp file, fsync, rename,
 fsync of the folder): a crash or a full disk leaves the previous file or none, never half of
-one. Files are 0600 in a 0700 folder because they can hold names and phone numbers.
+one. A failed write removes its temp file; one left by a killed process is removed by the
+next export to that folder. Files are 0600 in a 0700 folder because they can hold names
+and phone numbers.
 """
 
 from __future__ import annotations
@@ -13,18 +15,22 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage import paths
 from convener.storage.errors import ConvenerError, ValidationError
 from convener.storage.reports.formats import ALIASES, BY_NAME, NAMES
-from convener.storage.reports.levels import PUBLIC, Level
+from convener.storage.reports.levels import LEVELS, PUBLIC, Level
 from convener.storage.reports.outline import Outline
 from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import Summary, build_summary
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 FORMATS = NAMES  # every format Convener writes, in the registry's order
+# What `atomic_write` names its temp file (tempfile.mkstemp: 8 random characters).
+_TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 
 # Called with (done, total) while a long file renders; raising from it cancels the export.
 Progress = Callable[[int, int], None]
@@ -81,11 +87,11 @@ def render_files(
 
 
 def _render_outline(name: str, outline: Outline, progress: Progress | None) -> bytes:
-    if name == "pdf" and progress is not None:
-        from convener.storage.reports.pdf_report import render_pdf
-
-        return render_pdf(outline, progress=progress)
-    return BY_NAME[name].load()(outline)
+    render: Any = BY_NAME[name].load()
+    if name == "pdf" and progress is not None:  # pages are laid out one by one: say so
+        data: bytes = render(outline, progress=progress)
+        return data
+    return bytes(render(outline))
 
 
 def export_event(
@@ -117,12 +123,38 @@ def write_files(
         paths.ensure_private_dir(folder)
         if not folder.is_dir():
             raise NotADirectoryError(20, "not a folder")
+        sweep_temp_files(folder, _all_names(slug))
         for name, data in rendered:
             written.append(atomic_write(folder / name, data))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ConvenerError(f"cannot write to {folder}: {reason}; choose another folder") from exc
     return written
+
+
+def _all_names(slug: str) -> set[str]:
+    """Every file name an export of this event can have, at every level."""
+    return {
+        file_name(slug, entry.suffix, level=level)
+        for entry in BY_NAME.values()
+        for level in LEVELS.values()
+    }
+
+
+def sweep_temp_files(folder: Path, names: set[str]) -> list[Path]:
+    """Remove what an export killed mid-write left: `.NAME.XXXXXXXX.tmp`, a full hidden copy.
+
+    Only temp files of our own naming for these report names are touched; anything else
+    in the folder is the user's.
+    """
+    removed = []
+    for entry in folder.iterdir():
+        match = _TEMP.fullmatch(entry.name)
+        if match and match["name"] in names and not entry.is_symlink() and entry.is_file():
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
 
 
 def atomic_write(path: Path, data: bytes) -> Path:

@@ -6,7 +6,7 @@ local. A writer reads them and formats them; it never decides what may be shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from convener.storage.reports.levels import Level
 from convener.storage.reports.tallies import Participation
@@ -187,7 +187,8 @@ class ActionPoint:
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything the writers need, at one privacy `level`."""
+    """Everything the writers need, at one privacy `level`; `removed` says how many names
+    and contacts were scrubbed from typed text."""
 
     facts: EventFacts
     overview: str
@@ -205,6 +206,7 @@ class Summary:
     annex_unlisted: int
     level: Level
     zone: str
+    removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
 
     @property
     def unredacted(self) -> bool:
@@ -212,7 +214,7 @@ class Summary:
         return self.level.contacts
 
     def session_of(self, point: Point) -> str:
-        """`Session 3` for pointing back from a consolidated list (blank: outside the agenda)."""
+        """`session 3` for pointing back from a consolidated list (blank: outside the agenda)."""
         return f"session {point.agenda_position}" if point.agenda_position else ""
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:

@@ -11,17 +11,20 @@ the PDF and DOCX renderers lay it out.
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import get_event
 from convener.storage.reports.export import file_stem, write_files
+from convener.storage.reports.formats import BY_NAME
 from convener.storage.reports.outline import Heading, Outline, Paragraph, Table
 from convener.storage.reports.redaction import Scrubber
 from convener.storage.reports.wording import date_span
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 HEADER = ("No.", "Name", "Organisation", "Sex", "Signature")
 BLANK_SHEET_ROWS = 25
@@ -83,11 +86,9 @@ def sheet_outline(db: Database, event_ref: str) -> Outline:
 
 def export_sheet(db: Database, event_ref: str, *, out_dir: Path | None = None) -> list[Path]:
     """Write the sign-in sheet as PDF and DOCX; returns their paths."""
-    from convener.storage.reports.docx_report import render_docx
-    from convener.storage.reports.pdf_report import render_pdf
-
     outline = sheet_outline(db, event_ref)
     slug = get_event(db, event_ref)["slug"]
     stem = file_stem(slug) + SUFFIX
-    files = [(f"{stem}.pdf", render_pdf(outline)), (f"{stem}.docx", render_docx(outline))]
+    # Through the registry: the PDF and Word libraries load only when a sheet is written.
+    files = [(f"{stem}.{fmt}", BY_NAME[fmt].load()(outline)) for fmt in ("pdf", "docx")]
     return write_files(slug, files, out_dir)

@@ -11,9 +11,7 @@ import json
 from collections import Counter
 from dataclasses import replace
 from datetime import timezone
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import agenda as agenda_rows
@@ -37,6 +35,7 @@ from convener.storage.reports.redaction import (
     Scrubber,
     may_name,
     owner_label,
+    scrubber_for,
     speaker_label,
 )
 from convener.storage.reports.tallies import Participation, participation
@@ -53,7 +52,10 @@ from convener.storage.reports.wording import (
     zone_name,
 )
 from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
-from convener.storage.text import name_key
+from convener.storage.text import name_key, without_controls
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ACTION_STATUS_LABELS = {
     "open": "Open",
@@ -75,16 +77,23 @@ WHERE a.event_id = ? ORDER BY a.created_at, a.rowid
 
 
 def build_summary(
-    db: Database, event_ref: str, *, level: Level | str = PUBLIC, unredacted: bool = False
+    db: Database,
+    event_ref: str,
+    *,
+    level: Level | str = PUBLIC,
+    unredacted: bool = False,
+    marks: bool = False,
 ) -> Summary:
     """Read the event and decide, once, what each report may say about each person.
 
     The `public` level (the default) names only people who consented and leaves out phone
     numbers and emails. `verification` names every attendee in the participant list but
-    attributes notes as the public report does. `full` (`unredacted`) is for internal use:
-    it adds contacts and names people who did not consent. Protected people (survivors,
-    minors) are never named at any level: they are counted, and their names are scrubbed
-    from any free text that mentions them. Off-the-record and deleted notes are left out.
+    attributes notes, and scrubs typed text, as the public report does. `full`
+    (`unredacted`) is for internal use: it adds contacts and names people who did not
+    consent. Protected people (survivors, minors) are never named at any level: they are
+    counted, and their names are scrubbed from any free text that mentions them.
+    Off-the-record and deleted notes are left out. Typed text is scrubbed as it enters the
+    summary (see `Scrubber`); `marks` shows each removal, for the preview.
     """
     level = FULL if unredacted else level_named(level) if isinstance(level, str) else level
     unredacted = level.contacts
@@ -92,11 +101,17 @@ def build_summary(
     event = get_event(db, event_ref)
     zone = event_zone(event.get("utc_offset"))
     chatham = event.get("attribution_default") == "chatham_house"
-    scrub = Scrubber(r["name"] for r in db.query("SELECT name FROM people WHERE protected = 1"))
+    registered = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
+    scrub = scrubber_for(
+        db.query("SELECT name, phone, id_number, email FROM people WHERE protected = 1"),
+        registered,
+        unredacted=unredacted,
+        marks=marks,
+    )
     facts = _facts(event, scrub, chatham, tax)
     people = [
         {**row, **{key: scrub(row.get(key)) for key in ("designation", "organisation", "district")}}
-        for row in db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]])
+        for row in registered
     ]
     labels = _labels(tax.stakeholder_groups), _labels(tax.genders), _labels(tax.age_bands)
     attendees = [_attendee(p, labels, level, zone) for p in people]
@@ -107,7 +122,7 @@ def build_summary(
     tallies = participation(people, tax)
     ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
     annex = [a for a in ordered if a.attended and not a.withheld]
-    return Summary(
+    summary = Summary(
         facts=facts,
         overview=_overview(
             facts, tallies, points, len({p.speaker_number for p in points}), len(actions)
@@ -129,7 +144,9 @@ def build_summary(
         annex_unlisted=tallies.total - len(annex),
         level=level,
         zone=zone_name(zone),
+        removed=dict(scrub.counts),
     )
+    return without_controls(summary)  # whoever wrote the database, no escapes reach a file
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -19,8 +19,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from convener.storage.attendees import door_list, get_attendee
+from convener.storage.checkins import check_in, last_check_in, undo_check_in
 from convener.storage.errors import ConvenerError
+from convener.tui.messages import OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.walkin import WalkInScreen
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
 from convener.tui.widgets.result_list import ResultList, local_time
@@ -91,8 +95,6 @@ class CheckinScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        from convener.storage.attendees import door_list
-
         event_id = self.event["id"]
         rows = await self.session.db.read(lambda db: door_list(db, event_id))
         self.index = AttendeeIndex.build(rows)
@@ -162,7 +164,6 @@ class CheckinScreen(ConvenerScreen):
             )
             self.clear_search()
             return
-        from convener.storage.checkins import check_in
 
         event_id, person_id = self.event["id"], entry.row["id"]
         # Clear at once: the next arrival's letters must not land in this search while the
@@ -189,8 +190,6 @@ class CheckinScreen(ConvenerScreen):
         search.focus()
 
     async def action_undo_last(self) -> None:
-        from convener.storage.checkins import last_check_in
-
         event_id = self.event["id"]
         last = await self.session.db.read(lambda db: last_check_in(db, event_id))
         if last is None:
@@ -206,9 +205,6 @@ class CheckinScreen(ConvenerScreen):
         await self.uncheck(entry.row["id"])
 
     async def uncheck(self, person_id: str) -> None:
-        from convener.storage.attendees import get_attendee
-        from convener.storage.checkins import undo_check_in
-
         event_id = self.event["id"]
 
         def job(db: Any) -> dict[str, Any]:
@@ -227,8 +223,6 @@ class CheckinScreen(ConvenerScreen):
         self.refresh_results()
 
     def action_walk_in(self) -> None:
-        from convener.tui.screens.walkin import WalkInScreen
-
         typed = self.query_one("#search", Input).value.strip()
 
         def added(row: dict[str, Any] | None) -> None:
@@ -246,10 +240,8 @@ class CheckinScreen(ConvenerScreen):
 
         self.app.push_screen(WalkInScreen(self.event, typed), added)
 
-    async def action_notes(self) -> None:
-        from convener.tui.screens import screen_for
-
-        self.app.switch_screen(screen_for("notes", self.event))
+    def action_notes(self) -> None:
+        self.post_message(OpenEventScreen(self.event, "notes", replace=True))
 
     def action_clear_or_back(self) -> None:
         search = self.query_one("#search", Input)

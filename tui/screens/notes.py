@@ -21,7 +21,10 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
+from convener.storage.notes import add_note, edit_note, mark_answer
 from convener.storage.taxonomy import load_taxonomy
+from convener.tui.screens.note_links import NOT_AN_ANSWER, AnswerPicker, ToWhomPrompt
+from convener.tui.screens.note_prompts import KindPicker
 from convener.tui.screens.notes_session import NotesBase, status_line
 from convener.tui.widgets.composer import (
     COMPOSER_KEYS,
@@ -248,8 +251,6 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def save_job(self, state: ComposerState) -> Any:
-        from convener.storage.notes import add_note, edit_note
-
         event_id, fields, note_id = self.event["id"], state.note_fields(), state.note_id
         if note_id:
             return lambda db: edit_note(db, note_id, fields)
@@ -300,8 +301,6 @@ class NotesScreen(NotesBase):
         return self.just_saved or self.timeline.last_note()
 
     def action_mark_answer(self) -> None:
-        from convener.tui.screens.note_links import NOT_AN_ANSWER, AnswerPicker
-
         note = self.target_note()
         if note is None:
             self.notify("Save the answer first, or highlight it in the timeline (↑).")
@@ -320,8 +319,6 @@ class NotesScreen(NotesBase):
         async def chosen(question_id: str | None) -> None:
             if question_id is None:
                 return
-            from convener.storage.notes import mark_answer
-
             note_id, target = note["id"], None if question_id == NOT_AN_ANSWER else question_id
             row = await self.save_link(lambda db: mark_answer(db, note_id, target))
             if row is not None:
@@ -336,8 +333,6 @@ class NotesScreen(NotesBase):
         self.app.push_screen(AnswerPicker(note, questions), chosen)
 
     def action_to_whom(self) -> None:
-        from convener.tui.screens.note_links import ToWhomPrompt
-
         note = self.target_note()
         if note is None:
             self.notify("Save the recommendation first, or highlight it in the timeline (↑).")
@@ -346,8 +341,6 @@ class NotesScreen(NotesBase):
         async def typed(text: str | None) -> None:
             if text is None:
                 return
-            from convener.storage.notes import edit_note
-
             note_id = note["id"]
             row = await self.save_link(lambda db: edit_note(db, note_id, {"addressed_to": text}))
             if row is not None:
@@ -375,8 +368,6 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def action_pick_kind(self) -> None:
-        from convener.tui.screens.note_prompts import KindPicker
-
         def chosen(code: str | None) -> None:
             if code:
                 self.action_kind(code)

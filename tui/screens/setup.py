@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlite_utils import Database
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,7 +29,9 @@ from textual.widgets import (
 )
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import create_event, update_event
 from convener.storage.records import validate_event
+from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.setup_agenda import AgendaPane
 from convener.tui.screens.setup_attendee import AttendeePane
@@ -38,6 +39,8 @@ from convener.tui.widgets.form import Field, errors_by_field
 from convener.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     pass
 
 # Rows of the form in reading (and Tab) order; `:2` makes a field twice as wide.
@@ -251,8 +254,6 @@ class SetupScreen(ConvenerScreen):
         self, values: dict[str, str]
     ) -> tuple[Callable[[Database], dict[str, Any]] | None, dict[str, str]]:
         """The write that saves what can be saved of `values` (None: nothing to do), and errors."""
-        from convener.storage.events import create_event, update_event
-
         stored = self.event or {}
         keep, errors = savable(values, stored)
         if self.event is None:
@@ -407,8 +408,6 @@ class SetupScreen(ConvenerScreen):
 
     async def action_sign_in_sheet(self) -> None:
         """Write the printable sign-in sheet (PDF and DOCX) to the event's export folder."""
-        from convener.storage.reports.signin_sheet import export_sheet
-
         if self.event is None:
             return
         event_id = self.event["id"]

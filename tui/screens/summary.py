@@ -3,9 +3,11 @@
 Three levels, each saying plainly who will see what: public (1, the default: named only
 with consent), verification (2, the full participant list for the donor's files) and full
 (3, contacts too). The last two are confirmed first, as they name people who did not agree
-to be named in public. The preview is the same outline the export renders. Export asks for
-the folder (the default one prefilled); the files are rendered in a thread worker with
-progress, and `x` cancels a long PDF without blocking the screen.
+to be named in public. The preview is the same outline the export renders, except that what
+was scrubbed from typed text is marked where it was ("[phone removed]", "[name withheld]")
+and counted above it. Export asks for the folder (the default one prefilled); the files are
+rendered in a thread worker with progress, and `x` cancels a long PDF without blocking the
+screen.
 """
 
 from __future__ import annotations
@@ -15,18 +17,26 @@ import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, widgets
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import WorkerFailed
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import get_event
+from convener.storage.paths import default_export_dir
+from convener.storage.reports.export import FORMATS, file_stem, render_files, write_files
 from convener.storage.reports.levels import FULL, LEVELS, PUBLIC, Level
+from convener.storage.reports.markdown import render_outline
+from convener.storage.reports.redaction import removed_text
+from convener.storage.reports.report_outline import report_outline
+from convener.storage.reports.summary import Summary, build_summary
 from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
 
 CONFIRM_DETAIL = {
@@ -90,7 +100,7 @@ class SummaryScreen(ConvenerScreen):
         yield TopBar()
         yield Static(id="summary-hint", classes="hint")
         with VerticalScroll(id="summary-scroll"):
-            yield Markdown(id="summary")
+            yield widgets.Markdown(id="summary")
         with Vertical(id="export-bar"):
             yield Static(id="export-label")
             yield Input(id="export-dir")
@@ -105,36 +115,34 @@ class SummaryScreen(ConvenerScreen):
         self.query_one("#summary-scroll").focus()
         await self.action_reload()
 
-    def show_level(self) -> None:
+    def show_level(self, removed: str = "") -> None:
+        """Who will see this level's files, and what was scrubbed from typed text."""
         self.query_one("#summary-hint", Static).update(
             Content.assemble(
                 (f"{self.level.label} level: ", "bold"),
                 self.level.audience,
+                (f" {removed}" if removed else "", ""),
                 ("   1 public · 2 verification · 3 full", "dim"),
             )
         )
         self.set_class(self.level.confirm, "-restricted")
 
     async def action_reload(self) -> None:
-        from convener.storage.events import get_event
-        from convener.storage.reports.markdown import render_outline
-        from convener.storage.reports.report_outline import report_outline
-        from convener.storage.reports.summary import build_summary
-
         event_id, level = self.event["id"], self.level
 
-        def job(db: Any) -> tuple[dict[str, Any], str]:
-            summary = build_summary(db, event_id, level=level)
-            return get_event(db, event_id), render_outline(report_outline(summary))
+        def job(db: Any) -> tuple[dict[str, Any], Summary]:
+            return get_event(db, event_id), build_summary(db, event_id, level=level, marks=True)
 
         self.show_level()
         try:
-            self.event, text = await self.session.db.read(job)
+            self.event, summary = await self.session.db.read(job)
         except ConvenerError as exc:
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
         self.session.current_event = self.event
-        await self.query_one("#summary", Markdown).update(text)
+        self.show_level(removed_text(summary.removed))
+        text = render_outline(report_outline(summary))
+        await self.query_one("#summary", widgets.Markdown).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_export":
@@ -159,7 +167,6 @@ class SummaryScreen(ConvenerScreen):
         if not level.confirm or level == self.level:
             self.run_worker(switch())
             return
-        from convener.tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(
             ConfirmScreen(CONFIRM_QUESTION[code], CONFIRM_DETAIL[code], yes="Include"),
@@ -176,9 +183,6 @@ class SummaryScreen(ConvenerScreen):
             self.action_level("full", then_export=True)
 
     def open_export_bar(self) -> None:
-        from convener.storage.paths import default_export_dir
-        from convener.storage.reports.export import FORMATS, file_stem
-
         restricted = self.level.confirm
         what = f"{self.level.label} export" + (f" ({self.level.marker[1:]})" if restricted else "")
         self.query_one("#export-label", Static).update(
@@ -206,8 +210,6 @@ class SummaryScreen(ConvenerScreen):
 
     @on(Input.Submitted, "#export-dir")
     async def export_to(self, message: Input.Submitted) -> None:
-        from convener.storage.reports.summary import build_summary
-
         typed = message.value.strip()
         if not typed:
             self.show_result(Content("Type a folder to export to."), error=True)
@@ -244,7 +246,6 @@ class SummaryScreen(ConvenerScreen):
 
     def render_and_write(self, summary: Any, folder: Path) -> list[Path]:
         """On a worker thread: render every file (PDF reports progress), then write them."""
-        from convener.storage.reports.export import FORMATS, render_files, write_files
 
         def progress(done: int, total: int) -> None:
             if self.cancel.is_set():
