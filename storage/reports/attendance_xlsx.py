@@ -32,7 +32,7 @@ WIDTHS = (28, 30, 30, 22, 10, 10, 16, 18, 10, 16, 28)
 def render_attendance_xlsx(summary: Summary) -> bytes:
     """One row per participant who checked in; contacts only at the full level."""
     xl = lazy.openpyxl()
-    WriteOnlyCell, Font = xl.cell.WriteOnlyCell, xl.styles.Font  # noqa: N806 (their names)
+    WriteOnlyCell, Font = xl.cell.WriteOnlyCell, xl.styles.Font
     book = xl.Workbook(write_only=True)
     sheet = book.create_sheet("Attendance")
     headings = [h if h != "Checked in" else f"Checked in ({summary.zone})" for h in HEADINGS]
