@@ -94,7 +94,7 @@ def measure(wanted: set[str], plan: Plan, out: Path) -> list[Figure]:
         ("checkin", lambda: [storage.checkin_figure(big.path, out, plan.writes)]),
         ("note", lambda: [storage.note_figure(big.path, out, plan.writes)]),
         ("import", lambda: [import_step(plan, out)]),
-        ("export", lambda: [export_step(plan, out)]),
+        ("export", lambda: export_step(plan, out)),
     ]
     for key, step in steps:
         if key in wanted:
@@ -108,11 +108,15 @@ def import_step(plan: Plan, out: Path) -> Figure:
     return storage.import_figure(sheet, out, plan.attendees, plan.repeats)
 
 
-def export_step(plan: Plan, out: Path) -> Figure:
+def export_step(plan: Plan, out: Path) -> list[Figure]:
     log(f"generating {plan.export_attendees:,} attendees and {plan.export_notes:,} notes")
     small: BenchEvent = build_database(out / "export.db", plan.export_attendees, plan.export_notes)
     label = f"{plan.export_attendees:,} attendees, {plan.export_notes:,} notes"
-    return storage.export_figure(small.path, small.slug, label, plan.repeats)
+    return [
+        storage.export_figure(small.path, small.slug, label, plan.repeats),
+        *storage.format_figures(small.path, small.slug, label, plan.repeats),
+        storage.sample_pdf_figure(out, plan.repeats),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

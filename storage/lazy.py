@@ -17,7 +17,16 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # Kept out of start-up: whatever the first screen does not need.
-HEAVY: tuple[str, ...] = ("sqlite_utils", "yaml", "docx", "openpyxl", "lxml", "PIL")
+HEAVY: tuple[str, ...] = (
+    "sqlite_utils",
+    "yaml",
+    "docx",
+    "openpyxl",
+    "lxml",
+    "PIL",
+    "fpdf",
+    "uharfbuzz",
+)
 # The one SQLite driver (storage/db/driver.py): loaded with the first database, not at import.
 DRIVER: tuple[str, ...] = ("sqlcipher3",)
 

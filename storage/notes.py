@@ -26,6 +26,7 @@ NOTE_FIELDS = (
     "tags",
     "agenda_item_id",
     "addressed_to",
+    "answers_note_id",
 )
 
 NOTE_QUERY = """
@@ -70,6 +71,7 @@ def validate_note(fields: dict[str, Any]) -> dict[str, Any]:
         "tags": json.dumps([clean_line(t) for t in tags if clean_line(t)], ensure_ascii=False),
         "agenda_item_id": fields.get("agenda_item_id") or None,
         "addressed_to": as_line(fields.get("addressed_to"), "addressed_to", problems),
+        "answers_note_id": fields.get("answers_note_id") or None,
     }
     if problems:
         raise ValidationError("note", problems)
@@ -146,6 +148,26 @@ def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, A
             db.execute("DELETE FROM drafts WHERE note_id = ?", [note_id])
             audit(db, "edit", "note", note_id, current["event_id"], {"fields": sorted(changes)})
     return get_note(db, note_id)
+
+
+def mark_answer(db: Database, note_id: str, question_id: str | None) -> dict[str, Any]:
+    """Record that a note answers an earlier question (None: it answers none).
+
+    The report then shows the two together under Questions and answers.
+    """
+    note = get_note(db, note_id)
+    if question_id is not None:
+        question = get_note(db, question_id)
+        problems = Problems()
+        if question["event_id"] != note["event_id"] or question["deleted_at"]:
+            problems.add("answers", "that question is not a note of this event")
+        elif question["kind"] != "question":
+            problems.add("answers", "that note is not a question")
+        elif question_id == note_id or (question["noted_at"] or "") > (note["noted_at"] or ""):
+            problems.add("answers", "an answer must come after its question")
+        if problems:
+            raise ValidationError("note", problems)
+    return edit_note(db, note_id, {"answers_note_id": question_id})
 
 
 def note_history(db: Database, note_id: str) -> list[dict[str, Any]]:

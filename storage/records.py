@@ -47,7 +47,13 @@ EVENT_TEXT = (
     "host",
     "rapporteur",
     "language",
+    "funder",
+    "project",
+    "prepared_by",
 )
+# Longer text written for the report: the background, and the conclusions and way forward.
+EVENT_BLOCKS = ("background", "conclusions")
+PAPER_SIZES = ("A4", "Letter")
 
 
 class Problems(list[str]):
@@ -169,6 +175,11 @@ def validate_event(raw: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, 
     if not row["title"]:
         problems.add("title", "is required")
     row["date"] = as_date(raw.get("date"), "date", problems, required=True)
+    row["end_date"] = as_date(raw.get("end_date"), "end_date", problems)
+    if row["date"] and row["end_date"] and row["end_date"] < row["date"]:
+        problems.add("end_date", f"must not be before the date {row['date']}")
+    if row["end_date"] == row["date"]:
+        row["end_date"] = None
     row["start_time"] = as_time(raw.get("start_time"), "start_time", problems)
     row["end_time"] = as_time(raw.get("end_time"), "end_time", problems)
     if row["start_time"] and row["end_time"] and row["end_time"] <= row["start_time"]:
@@ -176,6 +187,13 @@ def validate_event(raw: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, 
     for field in EVENT_TEXT:
         row[field] = as_line(raw.get(field), field, problems)
     row["objectives"] = _as_objectives(raw.get("objectives"))
+    for field in EVENT_BLOCKS:
+        row[field] = clean_block(raw.get(field))
+        if len(row[field]) > MAX_BLOCK:
+            problems.add(field, f"is {len(row[field]):,} characters; the limit is {MAX_BLOCK:,}")
+            row[field] = row[field][:MAX_BLOCK]
+    row["paper"] = _as_paper(raw.get("paper"), problems)
+    row["utc_offset"] = _as_offset(raw.get("utc_offset"), problems)
     row["organisers"] = _as_list(raw.get("organisers"), "organisers", problems)
     status = clean_line(raw.get("status")) or "planned"
     if status not in EVENT_STATUSES:
@@ -207,3 +225,27 @@ def _as_objectives(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(clean_line(v) for v in value if clean_line(v))
     return clean_block(value)[:MAX_BLOCK]
+
+
+def _as_paper(value: Any, problems: Problems) -> str | None:
+    """A4 or Letter (any case); blank means "as usual in the event's country"."""
+    text = clean_line(value)
+    if not text:
+        return None
+    for size in PAPER_SIZES:
+        if text.casefold() == size.casefold():
+            return size
+    problems.add("paper", f"expected A4 or Letter, got {text!r}")
+    return None
+
+
+def _as_offset(value: Any, problems: Problems) -> str | None:
+    """The event's offset from UTC as `+05:00`, so reports show times as they were there."""
+    text = clean_line(value)
+    if not text:
+        return None
+    match = re.fullmatch(r"(?:UTC)?([+-])(\d{1,2})(?::?(\d{2}))?", text, re.IGNORECASE)
+    if not match or int(match[2]) > 14 or int(match[3] or 0) >= 60:
+        problems.add("utc_offset", f"expected an offset such as +05:00, got {text!r}")
+        return None
+    return f"{match[1]}{int(match[2]):02d}:{match[3] or '00'}"

@@ -61,12 +61,40 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A note kind that the report gathers into its own section, numbered with `prefix`."""
+
+    kind: str
+    title: str
+    prefix: str
+
+
+# Used when a taxonomy file predates `report_sections`.
+DEFAULT_SECTIONS = (
+    ReportSection("question", "Questions and answers", "Q"),
+    ReportSection("concern", "Concerns", "C"),
+    ReportSection("recommendation", "Recommendations", "R"),
+    ReportSection("commitment", "Commitments", "M"),
+)
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     genders: Vocabulary
     stakeholder_groups: Vocabulary
     note_kinds: Vocabulary
     attributions: Vocabulary
     age_bands: Vocabulary
+    report_sections: tuple[ReportSection, ...] = DEFAULT_SECTIONS
+    letter_countries: Vocabulary = field(default_factory=lambda: Vocabulary("letter", ()))
+
+    def section(self, kind: str) -> ReportSection | None:
+        """The consolidated section a note kind goes to, if it has one."""
+        return next((s for s in self.report_sections if s.kind == kind), None)
+
+    def paper_for(self, country: str | None) -> str:
+        """ "Letter" where that is the paper people print on, else "A4"."""
+        return "Letter" if country and self.letter_countries.resolve(country) else "A4"
 
 
 def taxonomy_path() -> Path:
@@ -105,6 +133,47 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
                 )
             )
         vocabularies[name] = Vocabulary(name, tuple(terms))
+    sections = _sections(data.get("report_sections"), vocabularies.get("note_kinds"), problems)
+    letter = data.get("letter_paper_countries") or []
+    if not isinstance(letter, list):
+        problems.append("letter_paper_countries: expected a list")
+        letter = []
+    countries = tuple(
+        Term(
+            str(e["code"]),
+            str(e.get("label") or e["code"]),
+            tuple(map(str, e.get("aliases") or ())),
+        )
+        for e in letter
+        if isinstance(e, dict) and e.get("code")
+    )
     if problems:
         raise ValidationError(str(path), problems)
-    return Taxonomy(**vocabularies)
+    return Taxonomy(
+        **vocabularies,
+        report_sections=sections,
+        letter_countries=Vocabulary("letter_paper_countries", countries),
+    )
+
+
+def _sections(
+    entries: object, kinds: Vocabulary | None, problems: list[str]
+) -> tuple[ReportSection, ...]:
+    """`report_sections`: which note kinds get their own section, in order, with titles."""
+    if entries is None:
+        return DEFAULT_SECTIONS
+    if not isinstance(entries, list):
+        problems.append("report_sections: expected a list")
+        return ()
+    known = kinds.codes if kinds else ()
+    sections = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("kind") or not entry.get("title"):
+            problems.append(f"report_sections[{i}]: needs a kind and a title")
+        elif str(entry["kind"]) not in known:
+            problems.append(f"report_sections[{i}]: unknown note kind {entry['kind']!r}")
+        else:
+            kind = str(entry["kind"])
+            prefix = str(entry.get("prefix") or kind[:1].upper())
+            sections.append(ReportSection(kind, str(entry["title"]), prefix))
+    return tuple(sections)

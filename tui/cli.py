@@ -32,6 +32,9 @@ from convener.storage.imports.preview_text import preview_lines
 from convener.storage.imports.sample import load_sample
 from convener.storage.paths import default_backup_path, default_db_path
 from convener.storage.reports.export import export_event, parse_formats
+from convener.storage.reports.formats import NAMES
+from convener.storage.reports.levels import FULL, Level, level_named
+from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
 
 if TYPE_CHECKING:
@@ -93,15 +96,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument(
         "--format",
-        default="md,csv,docx,json",
-        help="comma-separated: md, csv, docx, json (default: all)",
+        default=",".join(NAMES),
+        help=f"comma-separated: {', '.join(NAMES)} (default: all)",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p.add_argument(
+        "--level",
+        default="public",
+        metavar="LEVEL",
+        help="public (default: named only with consent), verification (adds the full "
+        "participant list for the donor's files) or full (adds contacts)",
+    )
+    p.add_argument(
         "--unredacted",
         action="store_true",
-        help="include phone numbers and emails (handle with care)",
+        help="the same as --level full: phone numbers and emails (handle with care)",
     )
+    p = sub.add_parser("sheet", help="write a printable sign-in sheet (PDF and DOCX) of EVENT")
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
     p.add_argument("dest", type=Path, nargs="?")
     p = sub.add_parser("restore", help="replace the database with a backup")
@@ -276,19 +289,31 @@ def held(db_path: Path) -> Iterator[None]:
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)  # a mistyped format is said before the file opens
+    level = FULL if args.unredacted else level_named(args.level)
     with connect(db_path, read_only=True) as db:
-        paths = export_salvaging(db, args, formats)
+        paths = export_salvaging(db, args, formats, level)
     for path in paths:
         print(path)
     return 0
 
 
-def export_salvaging(db: Database, args: argparse.Namespace, formats: Sequence[str]) -> list[Path]:
+def cmd_sheet(db_path: Path, args: argparse.Namespace) -> int:
+    with connect(db_path, read_only=True) as db:
+        slug = find_event(db, args.event)["slug"]
+        paths = export_sheet(db, slug, out_dir=args.out)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def export_salvaging(
+    db: Database, args: argparse.Namespace, formats: Sequence[str], level: Level
+) -> list[Path]:
     """Export; if the file turns out damaged, export what can still be read, and say what not."""
 
     def run(source: Database) -> list[Path]:
         slug = str(find_event(source, args.event)["slug"])
-        return export_event(source, slug, formats, out_dir=args.out, unredacted=args.unredacted)
+        return export_event(source, slug, formats, out_dir=args.out, level=level)
 
     try:
         return run(db)
@@ -336,6 +361,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "events": cmd_events,
     "sample": cmd_sample,
     "export": cmd_export,
+    "sheet": cmd_sheet,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,

@@ -20,6 +20,7 @@ from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.help import HelpScreen
 from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.note_links import AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import DraftPrompt, KindPicker
 from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.setup import SetupScreen
@@ -38,6 +39,8 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("Notes", NotesScreen),
     ("Kind of note", KindPicker),
     ("Draft found", DraftPrompt),
+    ("Which question a note answers", AnswerPicker),
+    ("To whom a note is addressed", ToWhomPrompt),
     ("Action item form", ActionItemScreen),
     ("Summary and export", SummaryScreen),
     ("Confirmation", ConfirmScreen),

@@ -294,10 +294,31 @@ def m003_application_id(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+REPORT_EVENT_COLUMNS = (
+    "funder",
+    "project",
+    "end_date",
+    "prepared_by",
+    "background",
+    "conclusions",
+    "paper",
+    "utc_offset",
+)
+
+
+def m004_report_fields(db: Database) -> None:
+    """What a donor report needs: funder, project, end date, author, background, way forward,
+    paper size and the event's UTC offset; and which question a note answers."""
+    for column in REPORT_EVENT_COLUMNS:
+        db.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE notes ADD COLUMN answers_note_id TEXT REFERENCES notes(id)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
     (3, "application_id", m003_application_id),
+    (4, "report_fields", m004_report_fields),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -41,6 +41,8 @@ NOTE_KEYS = frozenset(
         "tags",
         "addressed_to",
         "text",
+        "ref",
+        "answers",
     }
 )
 ACTION_KEYS = frozenset({"what", "owner", "owner_text", "due", "status"})
@@ -158,6 +160,9 @@ def import_loaded(
         raise ValidationError(str(path), [f"{loaded.where(('event',))}: expected a mapping"])
     event_row, problems = validate_event(raw_event)
     reader.absorb(("event",), problems)
+    if not event_row["utc_offset"] and reader.zone is not None:
+        offset = datetime(2000, 1, 1, tzinfo=reader.zone).strftime("%z")
+        event_row["utc_offset"] = f"{offset[:3]}:{offset[3:]}"
     slug = clean_line(raw_event.get("slug")) or _derived_slug(
         db, event_row["title"], event_row["date"]
     )
@@ -399,7 +404,8 @@ def _note_rows(
     agenda: list[dict[str, Any]],
     event_row: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
+    note_refs: dict[str, dict[str, Any]] = {}
     default = "role" if (event_row or {}).get("attribution_default") == "chatham_house" else "named"
     started = (event_row or {}).get("started_at")
     for i, raw in enumerate(reader.section("notes")):
@@ -431,6 +437,10 @@ def _note_rows(
             continue
         at = _stamp(raw.get("at"), date, reader, (*path, "at")) or started
         elapsed = elapsed_since_start({"started_at": started}, at) if at else None
+        answers = clean_line(raw.get("answers"))
+        question = note_refs.get(answers)
+        if answers and question is None:
+            reader.fail((*path, "answers"), f"no earlier note with ref {answers!r}")
         rows.append(
             {
                 "id": stable_id("note", slug, speaker, row["text"]),
@@ -438,8 +448,11 @@ def _note_rows(
                 "noted_at": at,
                 "elapsed_seconds": elapsed,
                 **row,
+                "answers_note_id": question["id"] if question else None,
             }
         )
+        if clean_line(raw.get("ref")):
+            note_refs[clean_line(raw.get("ref"))] = rows[-1]
     return rows
 
 

@@ -4,6 +4,7 @@ UTF-8 with a byte-order mark so Excel shows Urdu names correctly, and every cell
 spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is prefixed
 with `'`. Everyone who checked in has a row, so the sheet adds up to the reported total;
 people who may not be named appear as "(name withheld)" with no identifying details.
+Check-in times are the event's local time, and the header says which (`UTC+05:00`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def render_attendance_csv(summary: Summary) -> bytes:
     """One row per participant who checked in; contacts only in an unredacted summary."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    header = [*COLUMNS, *CONTACT_COLUMNS] if summary.unredacted else list(COLUMNS)
+    columns = [f"checked_in_at ({summary.zone})" if c == "checked_in_at" else c for c in COLUMNS]
+    header = [*columns, *CONTACT_COLUMNS] if summary.unredacted else columns
     writer.writerow(header)
     for attendee in summary.attended:
         writer.writerow([neutralise(c) for c in _row(attendee, summary.unredacted)])

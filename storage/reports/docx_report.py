@@ -1,10 +1,10 @@
-"""The event report as a Word document, so staff can edit it before it goes to donors.
+"""Word rendering of an outline, so staff can edit a report before it goes to donors.
 
-Same sections as the Markdown report, as real headings, paragraphs, bullets and tables.
-python-docx is loaded only when a DOCX is asked for (convener.storage.lazy). The body is
-written as WordprocessingML directly: python-docx's paragraph and cell API looks styles up by
-name and sets text one character at a time, which takes seconds for an event with thousands of
-participants.
+A4 (or Letter where people print on it), the title (and funder) in the page header, "Page x
+of y" fields in the footer, real document properties, table headings that repeat on every
+page, columns as wide as their content needs so no word breaks mid-word, and Urdu runs marked
+right-to-left with a complex-script font. The body is written as WordprocessingML text and
+parsed once: python-docx's paragraph and cell API takes seconds for thousands of rows.
 """
 
 from __future__ import annotations
@@ -13,20 +13,35 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from convener.storage import lazy
-from convener.storage.reports.markdown import NONE_RECORDED, agenda_table
-from convener.storage.reports.model import Summary
-from convener.storage.reports.tallies import Tally
+from convener.storage.reports.outline import (
+    BulletList,
+    Heading,
+    Outline,
+    Paragraph,
+    Run,
+    Table,
+)
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + _W_NS + "}"
+# Arabic script (Urdu, Arabic, Persian, Pashto, Sindhi) and its presentation forms.
+_RTL = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_RTL_SPAN = re.compile(
+    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+    r"(?:[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\s\d.,،؛-]*"
+    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff])?"
+)
+COMPLEX_FONT = "Arial"  # on every Windows PC, and it has Arabic-script glyphs
 STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet")
-
-# A run of text and how it looks: "" plain, "b" bold, "i" italic.
-Run = tuple[str, str]
+PAPER = {"A4": (11906, 16838), "Letter": (12240, 15840)}  # twentieths of a point
+MARGIN = 1134  # 2 cm
+CHAR = 118  # twips per character of 9-point table text, generously
+CELL_PAD = 280
 
 
 def escape(text: str) -> str:
@@ -39,183 +54,175 @@ def _safe(text: str) -> str:
     return _XML_UNSAFE.sub("", text)
 
 
-class _Writer:
-    """Appends paragraphs and tables to a python-docx Document's body, quickly."""
-
-    def __init__(self, doc: Any) -> None:
-        etree = lazy.etree()
-        self.doc = doc
-        self.sub = etree.SubElement
-        self.element = etree.Element
-        self.style_ids = {name: doc.styles[name].style_id for name in STYLES}
-        self.end = doc.element.body[-1]  # sectPr: content goes before it
-
-    def _runs(self, parent: Any, runs: Sequence[Run]) -> None:
-        for text, look in runs:
-            if not text:
-                continue
-            run = self.sub(parent, _W + "r")
-            if look:
-                self.sub(self.sub(run, _W + "rPr"), _W + look)
-            node = self.sub(run, _W + "t")
-            node.text = _safe(text)
-            node.set(_SPACE, "preserve")
-
-    def paragraph(self, *runs: Run, style: str = "") -> None:
-        p = self.element(_W + "p")
-        if style:
-            self.sub(self.sub(p, _W + "pPr"), _W + "pStyle").set(_W + "val", self.style_ids[style])
-        self._runs(p, runs)
-        self.end.addprevious(p)
-
-    def text(self, text: str) -> None:
-        self.paragraph((text, ""))
-
-    def heading(self, text: str, level: int) -> None:
-        self.paragraph((text, ""), style=f"Heading {level}" if level else "Title")
-
-    def bullet(self, *runs: Run) -> None:
-        self.paragraph(*runs, style="List Bullet")
-
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A grid with a bold header row; the body is parsed from one XML string at once."""
-        etree = lazy.etree()
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        tbl = table._tbl
-        cells = list(tbl.tr_lst[0].iterchildren(_W + "tc"))
-        for tc, text in zip(cells, header, strict=True):
-            self._runs(tc.find(_W + "p"), [(text, "b")])
-        widths = [tc.find(f"{_W}tcPr/{_W}tcW").get(_W + "w") for tc in cells]
-        body = "".join(_row_xml(values, widths) for values in rows)
-        tbl.extend(etree.fromstring(f'<w:tbl xmlns:w="{_W[1:-1]}">{body}</w:tbl>'))
-        self.paragraph()
+def script_runs(text: str) -> list[tuple[str, bool]]:
+    """Split text into (segment, right-to-left) pieces: Urdu words apart from Latin ones."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for match in _RTL_SPAN.finditer(text):
+        if match.start() > at:
+            out.append((text[at : match.start()], False))
+        out.append((match.group(), True))
+        at = match.end()
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
 
 
-def _row_xml(values: Sequence[str], widths: Sequence[str]) -> str:
-    """One table row as WordprocessingML text (values escaped)."""
-    cells = []
-    for value, width in zip(values, widths, strict=True):
-        run = f'<w:r><w:t xml:space="preserve">{escape(_safe(value))}</w:t></w:r>' if value else ""
-        cells.append(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{run}</w:p></w:tc>'
-        )
-    return "<w:tr>" + "".join(cells) + "</w:tr>"
+def _run_xml(text: str, look: str, size: int = 0) -> str:
+    xml = []
+    for piece, rtl in script_runs(_safe(text)):
+        props = "<w:b/><w:bCs/>" if look == "b" else "<w:i/><w:iCs/>" if look == "i" else ""
+        if size:
+            props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        if rtl:
+            props = f'<w:rFonts w:cs="{COMPLEX_FONT}"/>{props}<w:rtl/><w:lang w:bidi="ur-PK"/>'
+        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        xml.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(piece)}</w:t></w:r>')
+    return "".join(xml)
 
 
-def _tallies(w: _Writer, title: str, what: str, tallies: Sequence[Tally], total: int) -> None:
-    w.heading(title, 3)
-    rows = [(t.label, str(t.count), f"{round(100 * t.count / total)}%") for t in tallies]
-    w.table((what, "Participants", "Share"), rows)
+def _paragraph_xml(runs: Sequence[Run], style: str = "", extra: str = "", size: int = 0) -> str:
+    ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    ppr += extra
+    body = "".join(_run_xml(text, look, size) for text, look in runs if text)
+    return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{body}</w:p>"
 
 
-def _front(w: _Writer, summary: Summary) -> None:
-    f = summary.facts
-    w.heading(f.title, 0)
-    if summary.unredacted:
-        w.paragraph(
-            (
-                "UNREDACTED: contains contact details and names of people who did not "
-                "consent to be named. For internal use only; do not share.",
-                "b",
+def column_widths(table: Table, available: int) -> list[int]:
+    """Twips per column: at least the longest word (so none breaks), the rest by text length."""
+    columns = (
+        list(zip(table.header, *table.rows, strict=True))
+        if table.rows
+        else [(h,) for h in table.header]
+    )
+    least, wanted = [], []
+    for cells in columns:
+        words = [len(w) for c in cells for w in c.split()] or [1]
+        least.append(max(words) * CHAR + CELL_PAD)
+        longest = max((len(c) for c in cells), default=1)
+        wanted.append(max(least[-1], min(longest, 45) * CHAR + CELL_PAD))
+    if table.tall:  # the signature column needs room to sign
+        wanted[-1] = least[-1] = max(least[-1], 2400)
+    if sum(least) >= available:
+        return [max(1, w * available // sum(least)) for w in least]
+    if sum(wanted) <= available:
+        if table.tall:  # a sheet to sign: the spare width goes to the signatures
+            wanted[-1] += available - sum(wanted)
+        return wanted  # narrow tables stay narrow
+    spare = available - sum(least)
+    extra = [w - m for w, m in zip(wanted, least, strict=True)]
+    total = sum(extra) or 1
+    return [m + e * spare // total for m, e in zip(least, extra, strict=True)]
+
+
+def _table_xml(table: Table, available: int) -> str:
+    widths = column_widths(table, available)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    height = '<w:trHeight w:val="560"/>' if table.tall else ""
+
+    def row(values: Sequence[str], header: bool) -> str:
+        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else height)
+        cells = []
+        for i, (value, width) in enumerate(zip(values, widths, strict=True)):
+            shade = '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>' if header else ""
+            align = '<w:jc w:val="right"/>' if i in table.numeric and not header else ""
+            text = _paragraph_xml([(value, "b" if header else "")], extra=align, size=18)
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>{text}</w:tc>'
             )
+        return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
+
+    blank = ("",) * len(table.header)
+    rows = [row(table.header, True)]
+    rows += [row(r, False) for r in table.rows]
+    rows += [row(blank, False) for _ in range(table.blank_rows)]
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        "<w:p/>"
+    )
+
+
+def _body_xml(outline: Outline, style_ids: dict[str, str], available: int) -> str:
+    parts = []
+    for block in outline.blocks:
+        if isinstance(block, Heading):
+            style = style_ids["Title" if block.level == 0 else f"Heading {min(block.level, 3)}"]
+            parts.append(_paragraph_xml([(block.text, "")], style, "<w:keepNext/>"))
+        elif isinstance(block, Paragraph):
+            parts.append(_paragraph_xml(block.runs))
+        elif isinstance(block, BulletList):
+            parts += [_paragraph_xml(item, style_ids["List Bullet"]) for item in block.items]
+        else:
+            parts.append(_table_xml(block, available))
+    return "".join(parts)
+
+
+def _field(instruction: str) -> str:
+    return (
+        f'<w:fldSimple w:instr=" {instruction} "><w:r><w:rPr><w:noProof/></w:rPr>'
+        "<w:t>1</w:t></w:r></w:fldSimple>"
+    )
+
+
+def _header_footer(section: Any, outline: Outline) -> None:
+    etree = lazy.etree()
+    header = section.header.paragraphs[0]
+    header.text = ""
+    lines = [outline.header] + ([outline.notice] if outline.notice else [])
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+        + "".join(
+            _run_xml(line + ("  " if i == 0 and len(lines) > 1 else ""), "b" if i else "", 16)
+            for i, line in enumerate(lines)
         )
-    for label, value in summary.facts.labelled():
-        w.paragraph((f"{label}: ", "b"), (value, ""))
-    w.heading("Overview", 1)
-    w.text(summary.overview)
-    w.heading("Objectives", 1)
-    for objective in f.objectives:
-        w.bullet((objective, ""))
-    if not f.objectives:
-        w.text(NONE_RECORDED)
-    w.heading("Agenda", 1)
-    if summary.agenda:
-        w.table(*agenda_table(summary))
-    else:
-        w.text(NONE_RECORDED)
+        + "</w:p>"
+    )
+    header._p.getparent().replace(header._p, p)
+    footer = section.footer.paragraphs[0]
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+        f"{_run_xml('Page ', '', 16)}{_field('PAGE')}{_run_xml(' of ', '', 16)}"
+        f"{_field('NUMPAGES')}</w:p>"
+    )
+    footer._p.getparent().replace(footer._p, p)
 
 
-def _participation(w: _Writer, summary: Summary) -> None:
-    part = summary.participation
-    w.heading("Participation", 1)
-    w.text(part.text)
-    if part.total:
-        _tallies(w, "By sex", "Sex", part.by_sex, part.total)
-        _tallies(w, "By stakeholder group", "Stakeholder group", part.by_group, part.total)
-        _tallies(w, "By organisation", "Organisation", part.by_organisation, part.total)
-    w.heading("Notable participants", 1)
-    for a in summary.notable:
-        w.bullet((a.name, "b"), (f", {a.designation}" if a.designation else "", ""))
-    if not summary.notable:
-        w.text(NONE_RECORDED)
+def _properties(doc: Any, outline: Outline) -> None:
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props = doc.core_properties
+    props.title = _safe(outline.title)[:255]
+    props.author = _safe(outline.author or "Convener")[:255]
+    props.last_modified_by = props.author
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = ""
+    props.subject = _safe(outline.notice)[:255]
+    props.keywords = _safe("; ".join(outline.keywords))[:255]
+    props.language = outline.language
 
 
-def _remarks(w: _Writer, summary: Summary) -> None:
-    w.heading("Key points by speaker", 1)
-    for speaker in summary.speakers:
-        w.heading(speaker.speaker, 2)
-        for point in speaker.points:
-            w.bullet((f"{point.lead}: " if point.lead else "", "i"), (point.wording, ""))
-    if not summary.speakers:
-        w.text(NONE_RECORDED)
-    for title, points in (
-        ("Concerns", summary.concerns),
-        ("Recommendations", summary.recommendations),
-    ):
-        w.heading(title, 1)
-        for p in points:
-            to = f"To {p.addressed_to}: " if p.addressed_to else ""
-            w.bullet((to, "b"), (p.text, ""), (" — ", ""), (p.speaker, "i"))
-        if not points:
-            w.text(NONE_RECORDED)
-    w.heading("Commitments and action points", 1)
-    for p in summary.commitments:
-        w.bullet((p.text, ""), (" — ", ""), (p.speaker, "i"))
-    if summary.action_points:
-        w.table(
-            ("Who", "What", "By when", "Status"),
-            [(a.who, a.what, a.due_text, a.status_label) for a in summary.action_points],
-        )
-    if not summary.commitments and not summary.action_points:
-        w.text(NONE_RECORDED)
-
-
-def _annex(w: _Writer, summary: Summary) -> None:
-    w.heading("Annex: participant list", 1)
-    header = ["No.", "Name", "Designation", "Organisation", "Stakeholder group", "Sex", "District"]
-    if summary.unredacted:
-        header += ["Phone", "Email"]
-    rows = []
-    for n, a in enumerate(summary.annex, 1):
-        row = [
-            str(n),
-            a.name,
-            a.designation,
-            a.organisation,
-            a.group_label,
-            a.sex_label,
-            a.district,
-        ]
-        rows.append([*row, a.phone, a.email] if summary.unredacted else row)
-    if rows:
-        w.table(header, rows)
-    else:
-        w.text(NONE_RECORDED)
-    if summary.annex_note:
-        w.text(summary.annex_note)
-
-
-def render_docx(summary: Summary) -> bytes:
-    """The report as the bytes of a .docx file."""
-    doc = lazy.docx().Document()
-    doc.core_properties.title = _safe(summary.facts.title)
-    doc.core_properties.author = "Convener"
-    writer = _Writer(doc)
-    _front(writer, summary)
-    _participation(writer, summary)
-    _remarks(writer, summary)
-    _annex(writer, summary)
+def render_docx(outline: Outline) -> bytes:
+    """The outline as the bytes of a .docx file."""
+    docx = lazy.docx()
+    etree = lazy.etree()
+    twips = docx.shared.Twips
+    doc = docx.Document()
+    section = doc.sections[0]
+    width, height = PAPER.get(outline.paper, PAPER["A4"])
+    section.page_width, section.page_height = twips(width), twips(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, twips(MARGIN))
+    _header_footer(section, outline)
+    _properties(doc, outline)
+    style_ids = {name: doc.styles[name].style_id for name in STYLES}
+    body = _body_xml(outline, style_ids, width - 2 * MARGIN)
+    # Spliced in as text before the section properties and parsed once: moving thousands of
+    # parsed elements into the document one by one is quadratic in lxml.
+    xml = etree.tostring(doc.element, encoding="unicode")
+    end = xml.rindex("<w:sectPr")
+    doc.part._element = docx.oxml.parse_xml(xml[:end] + body + xml[end:])
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -15,23 +15,25 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from convener.storage import paths
 from convener.storage.errors import ConvenerError, ValidationError
-from convener.storage.reports.attendance_csv import render_attendance_csv
-from convener.storage.reports.docx_report import render_docx
-from convener.storage.reports.json_export import render_json
-from convener.storage.reports.markdown import render_markdown
+from convener.storage.reports.formats import ALIASES, BY_NAME, NAMES
+from convener.storage.reports.levels import LEVELS, PUBLIC, Level
+from convener.storage.reports.outline import Outline
+from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import Summary, build_summary
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-FORMATS = ("md", "csv", "docx", "json")
-_ALIASES = {"markdown": "md", "word": "docx"}
+FORMATS = NAMES  # every format Convener writes, in the registry's order
 # What `atomic_write` names its temp file (tempfile.mkstemp: 8 random characters).
 _TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+
+# Called with (done, total) while a long file renders; raising from it cancels the export.
+Progress = Callable[[int, int], None]
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -40,28 +42,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
     problems: list[str] = []
     for part in text.split(","):
         name = part.strip().lower().lstrip(".")
-        name = _ALIASES.get(name, name)
+        name = ALIASES.get(name, name)
         if not name:
             continue
-        if name not in FORMATS:
-            problems.append(f"unknown format {part.strip()!r}; choose from {', '.join(FORMATS)}")
+        if name not in BY_NAME:
+            problems.append(f"unknown format {part.strip()!r}; choose from {', '.join(NAMES)}")
         elif name not in wanted:
             wanted.append(name)
     if not wanted and not problems:
-        problems.append(f"name at least one format: {', '.join(FORMATS)}")
+        problems.append(f"name at least one format: {', '.join(NAMES)}")
     if problems:
         raise ValidationError("--format", problems)
     return tuple(wanted)
-
-
-def _renderers() -> dict[str, tuple[str, Callable[[Summary], bytes]]]:
-    """Format -> (file name suffix, renderer); imported lazily so the TUI starts fast."""
-    return {
-        "md": ("-summary.md", lambda s: render_markdown(s).encode("utf-8")),
-        "csv": ("-attendance.csv", render_attendance_csv),
-        "docx": ("-summary.docx", render_docx),
-        "json": (".json", render_json),
-    }
 
 
 def file_stem(slug: str) -> str:
@@ -69,11 +61,37 @@ def file_stem(slug: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", slug).strip("-") or "event"
 
 
-def file_name(slug: str, suffix: str, *, unredacted: bool) -> str:
-    """`quetta-summary.md`, or `quetta-summary-UNREDACTED.md` when it holds contacts."""
+def file_name(slug: str, suffix: str, *, level: Level = PUBLIC) -> str:
+    """`quetta-summary.md`, or `quetta-summary-VERIFICATION.md` for a restricted level."""
     stem, dot, extension = suffix.rpartition(".")
-    marker = "-UNREDACTED" if unredacted else ""
-    return f"{file_stem(slug)}{stem}{marker}{dot}{extension}"
+    return f"{file_stem(slug)}{stem}{level.marker}{dot}{extension}"
+
+
+def render_files(
+    summary: Summary, formats: Sequence[str], progress: Progress | None = None
+) -> list[tuple[str, bytes]]:
+    """(file name, bytes) for each format, the report outline built once for all of them."""
+    outline = None
+    rendered = []
+    for fmt in formats:
+        if fmt not in BY_NAME:
+            raise ValidationError("--format", [f"unknown format {fmt!r}"])
+        entry = BY_NAME[fmt]
+        if entry.kind == "outline":
+            outline = outline or report_outline(summary)
+            data = _render_outline(entry.name, outline, progress)
+        else:
+            data = entry.load()(summary)
+        rendered.append((file_name(summary.facts.slug, entry.suffix, level=summary.level), data))
+    return rendered
+
+
+def _render_outline(name: str, outline: Outline, progress: Progress | None) -> bytes:
+    render: Any = BY_NAME[name].load()
+    if name == "pdf" and progress is not None:  # pages are laid out one by one: say so
+        data: bytes = render(outline, progress=progress)
+        return data
+    return bytes(render(outline))
 
 
 def export_event(
@@ -82,32 +100,30 @@ def export_event(
     formats: Sequence[str],
     *,
     out_dir: Path | None = None,
+    level: Level | str = PUBLIC,
     unredacted: bool = False,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the chosen report files for the event and return their paths.
+    """Write the chosen files for the event at a privacy level and return their paths.
 
     The default folder is one per event under the user's documents. An unwritable folder
     raises ConvenerError saying so, with nothing half-written left in it.
     """
-    summary = build_summary(db, event_ref, unredacted=unredacted)
-    renderers = _renderers()
-    rendered = []
-    for fmt in formats:
-        if fmt not in renderers:
-            raise ValidationError("--format", [f"unknown format {fmt!r}"])
-        suffix, render = renderers[fmt]
-        rendered.append(
-            (file_name(summary.facts.slug, suffix, unredacted=unredacted), render(summary))
-        )
-    folder = (
-        out_dir.expanduser() if out_dir else paths.default_export_dir(file_stem(summary.facts.slug))
-    )
+    summary = build_summary(db, event_ref, level=level, unredacted=unredacted)
+    return write_files(summary.facts.slug, render_files(summary, formats, progress), out_dir)
+
+
+def write_files(
+    slug: str, rendered: Sequence[tuple[str, bytes]], out_dir: Path | None
+) -> list[Path]:
+    """Write rendered files atomically into `out_dir` (default: the event's own folder)."""
+    folder = out_dir.expanduser() if out_dir else paths.default_export_dir(file_stem(slug))
     written = []
     try:
         paths.ensure_private_dir(folder)
         if not folder.is_dir():
             raise NotADirectoryError(20, "not a folder")
-        sweep_temp_files(folder, _all_names(summary.facts.slug, renderers))
+        sweep_temp_files(folder, _all_names(slug))
         for name, data in rendered:
             written.append(atomic_write(folder / name, data))
     except OSError as exc:
@@ -116,11 +132,12 @@ def export_event(
     return written
 
 
-def _all_names(slug: str, renderers: dict[str, tuple[str, Callable[[Summary], bytes]]]) -> set[str]:
+def _all_names(slug: str) -> set[str]:
+    """Every file name an export of this event can have, at every level."""
     return {
-        file_name(slug, suffix, unredacted=unredacted)
-        for suffix, _ in renderers.values()
-        for unredacted in (False, True)
+        file_name(slug, entry.suffix, level=level)
+        for entry in BY_NAME.values()
+        for level in LEVELS.values()
     }
 
 

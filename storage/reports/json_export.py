@@ -41,13 +41,15 @@ def _attendee(a: Attendee, contacts: bool) -> dict[str, Any]:
 def summary_document(summary: Summary) -> dict[str, Any]:
     """The JSON document as Python values."""
     f, part = summary.facts, summary.participation
+    refs = {p.note_id: p.ref for p in summary.points}
     event = asdict(f)
-    for derived in ("date_text", "time_text", "place_text"):
+    for derived in ("date_text", "time_text", "place_text", "days"):
         event.pop(derived)
     return {
         "format": FORMAT,
         "version": VERSION,
         "redacted": not summary.unredacted,
+        "level": summary.level.code,
         "event": {**event, "overview": summary.overview},
         "agenda": [asdict(a) for a in summary.agenda],
         "participation": {
@@ -65,6 +67,8 @@ def summary_document(summary: Summary) -> dict[str, Any]:
                 "noted_at": p.noted_at or None,
                 "speaker": p.speaker,
                 "kind": p.kind,
+                "ref": p.ref or None,
+                "answers_ref": refs.get(p.answers) if p.answers else None,
                 "text": p.text,
                 "addressed_to": p.addressed_to,
                 "agenda_position": p.agenda_position,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from convener.storage.reports.levels import Level
 from convener.storage.reports.tallies import Participation
 
 
@@ -20,6 +21,8 @@ class EventFacts:
     theme: str
     kind: str
     date: str
+    end_date: str
+    days: int
     date_text: str
     start_time: str
     end_time: str
@@ -39,16 +42,26 @@ class EventFacts:
     started_at: str
     ended_at: str
     chatham_house: bool
+    funder: str
+    project: str
+    prepared_by: str
+    background: tuple[str, ...]
+    conclusions: tuple[str, ...]
+    paper: str
+    utc_offset: str
 
     def labelled(self) -> list[tuple[str, str]]:
         """The facts block at the top of every report: (label, value), empty ones left out."""
         facts = (
-            ("Date", self.date_text),
+            ("Date" if self.days == 1 else "Dates", self.date_text),
             ("Time", self.time_text),
             ("Venue", self.place_text),
+            ("Funded by", self.funder),
+            ("Project", self.project),
             ("Organised by", "; ".join(self.organisers)),
             ("Hosted by", self.host),
             ("Rapporteur", self.rapporteur),
+            ("Prepared by", self.prepared_by if self.prepared_by != self.rapporteur else ""),
         )
         return [(label, value) for label, value in facts if value]
 
@@ -76,6 +89,7 @@ class Attendee:
     district: str
     phone: str
     email: str
+    age_label: str
     vip: bool
     source: str
     source_label: str
@@ -92,9 +106,13 @@ class Point:
     """One note as reported: who (already attributed), what kind, when, and the words.
 
     `speaker_number` tells speakers apart without identifying them: 1 for whoever spoke
-    first, 2 for the next, so two officials described alike stay two speakers.
+    first, 2 for the next, so two officials described alike stay two speakers. `ref` numbers
+    a point that has its own report section (`R2`); `answers` is the question it answers.
     """
 
+    note_id: str
+    ref: str
+    answers: str
     speaker: str
     speaker_number: int
     kind: str
@@ -131,6 +149,33 @@ class SpeakerPoints:
 
 
 @dataclass(frozen=True)
+class Session:
+    """One agenda session with its speakers' turns in speaking order (`position` 0: none)."""
+
+    position: int
+    title: str
+    starts_at: str
+    presenter: str
+    turns: tuple[SpeakerPoints, ...]
+
+    @property
+    def heading(self) -> str:
+        if not self.position:
+            return self.title
+        when = f" ({self.starts_at})" if self.starts_at else ""
+        return f"Session {self.position}: {self.title}{when}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A note kind gathered into its own report section (titles and order from the taxonomy)."""
+
+    kind: str
+    title: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
 class ActionPoint:
     who: str
     what: str
@@ -142,8 +187,8 @@ class ActionPoint:
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything the writers need; `unredacted` says contacts are included, `removed`
-    how many names and contacts were scrubbed from typed text."""
+    """Everything the writers need, at one privacy `level`; `removed` says how many names
+    and contacts were scrubbed from typed text."""
 
     facts: EventFacts
     overview: str
@@ -152,16 +197,29 @@ class Summary:
     notable: tuple[Attendee, ...]
     points: tuple[Point, ...]
     speakers: tuple[SpeakerPoints, ...]
+    sessions: tuple[Session, ...]
+    sections: tuple[Section, ...]
+    answers: dict[str, tuple[Point, ...]]
     action_points: tuple[ActionPoint, ...]
     attendees: tuple[Attendee, ...]
     annex: tuple[Attendee, ...]
     annex_unlisted: int
-    unredacted: bool
+    level: Level
+    zone: str
     removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
     # The two reasons a public report gives for people it counts but does not list. A
     # separate count of protected people could identify a survivor in a small event.
     annex_not_asked: int = 0
     annex_declined_or_protected: int = 0
+
+    @property
+    def unredacted(self) -> bool:
+        """Contacts included (the `full` level)."""
+        return self.level.contacts
+
+    def session_of(self, point: Point) -> str:
+        """`session 3` for pointing back from a consolidated list (blank: outside the agenda)."""
+        return f"session {point.agenda_position}" if point.agenda_position else ""
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == kind)

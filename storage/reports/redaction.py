@@ -37,6 +37,7 @@ from convener.storage.taxonomy import Taxonomy
 from convener.storage.text import digits, strip_controls
 
 WITHHELD = "(name withheld)"
+NOT_ASSIGNED = "Not assigned"
 A_PARTICIPANT = "A participant"
 MARKS = {
     NAME: "[name withheld]",
@@ -120,9 +121,26 @@ def role_description(group: str | None, taxonomy: Taxonomy) -> str:
     return f"A participant from {taxonomy.stakeholder_groups.label(group)}"
 
 
-def named_label(name: str | None, designation: str | None) -> str:
-    """`Name, Designation` as reports introduce a speaker."""
-    return ", ".join(part for part in (name, designation) if part)
+def named_label(name: str | None, designation: str | None, organisation: str | None = None) -> str:
+    """`Name, Designation, Organisation` as reports introduce a speaker.
+
+    The organisation is left out when the designation already names it (`Director, FIA
+    Quetta` at the `Federal Investigation Agency (FIA)`), so it is not said twice.
+    """
+    parts = [name, designation]
+    if organisation and not _mentions(designation or "", organisation):
+        parts.append(organisation)
+    return ", ".join(part for part in parts if part)
+
+
+def _mentions(designation: str, organisation: str) -> bool:
+    """Whether a designation already names the organisation, in full or by its acronym."""
+    text = designation.casefold()
+    acronym = re.search(r"\(([^()]+)\)\s*$", organisation)
+    full = re.sub(r"\s*\([^()]*\)\s*$", "", organisation).casefold()
+    if full and full in text:
+        return True
+    return bool(acronym and re.search(rf"\b{re.escape(acronym[1].casefold())}\b", text))
 
 
 @dataclass(frozen=True)
@@ -335,7 +353,11 @@ def speaker_label(
         }
         if wants_name and may_name(person, unredacted=unredacted):
             name = scrub.person_name(str(note["speaker_name"]))
-            return named_label(name, scrub(note.get("speaker_designation")))
+            return named_label(
+                name,
+                scrub(note.get("speaker_designation")),
+                scrub(note.get("speaker_organisation")),
+            )
         return role_description(note.get("speaker_group"), taxonomy)
     if attribution == "named" and chatham_house:
         return A_PARTICIPANT
@@ -350,17 +372,23 @@ def owner_label(
     taxonomy: Taxonomy,
     scrub: Scrubber,
 ) -> str:
-    """Who an action item is for: a person only if they may be named, else text or role."""
+    """Who an action item is for: `Name, Organisation` only if they may be named.
+
+    Someone who may not be named is shown by their organisation alone (or the owner text,
+    or their role). A protected person is never shown as an owner, not even by organisation:
+    the item reads as the owner text or "Not assigned".
+    """
     text = scrub(action.get("owner_text"))
     if action.get("owner_person_id") and action.get("owner_name") is not None:
-        person = {
-            "protected": action.get("owner_protected"),
-            "consent": action.get("owner_consent"),
-        }
+        if action.get("owner_protected"):
+            return text or NOT_ASSIGNED
+        person = {"protected": 0, "consent": action.get("owner_consent")}
+        organisation = scrub(action.get("owner_organisation"))
         if not chatham_house and may_name(person, unredacted=unredacted):
-            return scrub.person_name(str(action["owner_name"]))
-        return text or role_description(action.get("owner_group"), taxonomy)
-    return text or "Not assigned"
+            name = scrub.person_name(str(action["owner_name"]))
+            return named_label(name, "", organisation)
+        return text or organisation or role_description(action.get("owner_group"), taxonomy)
+    return text or NOT_ASSIGNED
 
 
 def scrubber_for(

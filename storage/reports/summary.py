@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
+from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import ATTENDEE_QUERY
@@ -16,12 +18,15 @@ from convener.storage.events import agenda as agenda_rows
 from convener.storage.events import get_event
 from convener.storage.notes import NOTE_QUERY
 from convener.storage.records import EVENT_TEXT
+from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.model import (
     ActionPoint,
     AgendaEntry,
     Attendee,
     EventFacts,
     Point,
+    Section,
+    Session,
     SpeakerPoints,
     Summary,
 )
@@ -36,12 +41,16 @@ from convener.storage.reports.redaction import (
 )
 from convener.storage.reports.tallies import Participation, participation
 from convener.storage.reports.wording import (
+    date_span,
+    days_between,
+    event_zone,
     local_datetime,
     local_time,
     long_date,
     overview,
     remarks_sentence,
     time_range,
+    zone_name,
 )
 from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
 from convener.storage.text import name_key, without_controls
@@ -57,9 +66,11 @@ ACTION_STATUS_LABELS = {
 }
 SOURCE_LABELS = {"expected": "expected", "walk_in": "walk-in"}
 FACT_TEXT = ("title", *EVENT_TEXT)
+OUTSIDE_AGENDA = "Remarks outside the agenda"
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.stakeholder_group AS owner_group,
+  p.organisation AS owner_organisation,
   r.consent AS owner_consent, p.protected AS owner_protected
 FROM action_items a LEFT JOIN people p ON p.id = a.owner_person_id
 LEFT JOIN registrations r ON r.person_id = a.owner_person_id AND r.event_id = a.event_id
@@ -68,19 +79,29 @@ WHERE a.event_id = ? ORDER BY a.created_at, a.rowid
 
 
 def build_summary(
-    db: Database, event_ref: str, *, unredacted: bool = False, marks: bool = False
+    db: Database,
+    event_ref: str,
+    *,
+    level: Level | str = PUBLIC,
+    unredacted: bool = False,
+    marks: bool = False,
 ) -> Summary:
     """Read the event and decide, once, what each report may say about each person.
 
-    Redacted (the default) names only people who consented and leaves out phone numbers and
-    emails. `unredacted` is for internal use: it adds contacts and names people who did not
-    consent. Protected people (survivors, minors) are never named, not even unredacted: they
-    are counted, and their names are scrubbed from any free text that mentions them.
-    Off-the-record and deleted notes are left out entirely. Typed text is scrubbed as it
-    enters the summary (see `Scrubber`); `marks` shows each removal, for the preview.
+    The `public` level (the default) names only people who consented and leaves out phone
+    numbers and emails. `verification` names every attendee in the participant list but
+    attributes notes, and scrubs typed text, as the public report does. `full`
+    (`unredacted`) is for internal use: it adds contacts and names people who did not
+    consent. Protected people (survivors, minors) are never named at any level: they are
+    counted, and their names are scrubbed from any free text that mentions them.
+    Off-the-record and deleted notes are left out. Typed text is scrubbed as it enters the
+    summary (see `Scrubber`); `marks` shows each removal, for the preview.
     """
+    level = FULL if unredacted else level_named(level) if isinstance(level, str) else level
+    unredacted = level.contacts
     tax = load_taxonomy()
     event = get_event(db, event_ref)
+    zone = event_zone(event.get("utc_offset"))
     chatham = event.get("attribution_default") == "chatham_house"
     registered = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
     scrub = scrubber_for(
@@ -89,16 +110,17 @@ def build_summary(
         unredacted=unredacted,
         marks=marks,
     )
-    facts = _facts(event, scrub, chatham)
+    facts = _facts(event, scrub, chatham, tax)
     people = [
         {**row, **{key: scrub(row.get(key)) for key in ("designation", "organisation", "district")}}
         for row in registered
     ]
-    groups, sexes = _labels(tax.stakeholder_groups), _labels(tax.genders)
-    attendees = [_attendee(p, groups, sexes, unredacted) for p in people]
-    points = _points(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
+    labels = _labels(tax.stakeholder_groups), _labels(tax.genders), _labels(tax.age_bands)
+    attendees = [_attendee(p, labels, level, zone) for p in people]
+    points = _points(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted, zone=zone)
+    points = _numbered(points, tax)
     actions = _actions(db, event["id"], tax, scrub, chatham=chatham, unredacted=unredacted)
-    speakers = _by_speaker(points)
+    agenda = _agenda(db, event["id"], scrub, chatham)
     tallies = participation(people, tax)
     ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
     annex = [a for a in ordered if a.attended and not a.withheld]
@@ -110,16 +132,23 @@ def build_summary(
         overview=_overview(
             facts, tallies, points, len({p.speaker_number for p in points}), len(actions)
         ),
-        agenda=tuple(_agenda(db, event["id"], scrub, chatham)),
+        agenda=tuple(agenda),
         participation=tallies,
         notable=tuple(a for a in attendees if a.vip and a.attended and not a.withheld),
         points=tuple(points),
-        speakers=speakers,
+        speakers=_by_speaker(points),
+        sessions=_sessions(points, agenda),
+        sections=tuple(
+            Section(s.kind, s.title, tuple(p for p in points if p.kind == s.kind))
+            for s in tax.report_sections
+        ),
+        answers=_answers(points),
         action_points=tuple(actions),
         attendees=tuple(ordered),
         annex=tuple(annex),
         annex_unlisted=tallies.total - len(annex),
-        unredacted=unredacted,
+        level=level,
+        zone=zone_name(zone),
         annex_not_asked=reasons["not_asked"],
         annex_declined_or_protected=reasons["declined"] + reasons["protected"],
         removed=dict(scrub.counts),
@@ -127,13 +156,24 @@ def build_summary(
     return without_controls(summary)  # whoever wrote the database, no escapes reach a file
 
 
-def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool) -> EventFacts:
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool, tax: Taxonomy) -> EventFacts:
     text = {key: scrub(event.get(key)) for key in FACT_TEXT}
-    objectives = tuple(line.strip() for line in scrub(event.get("objectives")).splitlines())
+    objectives = _lines(scrub(event.get("objectives")))
+    start, end = event.get("date") or "", event.get("end_date") or ""
     return EventFacts(
         slug=event["slug"],
-        date=event.get("date") or "",
-        date_text=long_date(event.get("date")),
+        date=start,
+        end_date=end,
+        days=days_between(start, end),
+        date_text=date_span(start, end),
+        background=_lines(scrub(event.get("background"))),
+        conclusions=_lines(scrub(event.get("conclusions"))),
+        paper=event.get("paper") or tax.paper_for(event.get("country")),
+        utc_offset=event.get("utc_offset") or "",
         start_time=event.get("start_time") or "",
         end_time=event.get("end_time") or "",
         time_text=time_range(event.get("start_time"), event.get("end_time")),
@@ -165,6 +205,8 @@ def _overview(
         chatham_house=facts.chatham_house,
         groups_unrecorded=tallies.groups_unrecorded,
         groups_guessed=tallies.groups_guessed,
+        days=facts.days,
+        funder=facts.funder,
     )
     remarks = remarks_sentence(Counter(p.kind for p in points), speakers, actions)
     return f"{opening} {remarks}".strip()
@@ -189,11 +231,15 @@ def _labels(vocabulary: Vocabulary) -> dict[str, str]:
 
 
 def _attendee(
-    row: dict[str, Any], groups: dict[str, str], sexes: dict[str, str], unredacted: bool
+    row: dict[str, Any],
+    labels: tuple[dict[str, str], dict[str, str], dict[str, str]],
+    level: Level,
+    zone: timezone | None,
 ) -> Attendee:
-    named = may_name(row, unredacted=unredacted)
+    groups, sexes, ages = labels
+    named = may_name(row, unredacted=level.names_everyone)
     group, sex = row.get("stakeholder_group") or "", row.get("gender") or ""
-    contacts = named and unredacted
+    contacts = named and level.contacts
 
     def shown(key: str) -> str:
         return str(row.get(key) or "") if named else ""
@@ -211,16 +257,25 @@ def _attendee(
         district=shown("district"),
         phone=str(row.get("phone") or "") if contacts else "",
         email=str(row.get("email") or "") if contacts else "",
-        vip=bool(row.get("vip")) and named,
+        age_label=ages.get(row.get("age_band") or "", "") if named else "",
+        # Notable participants are part of the narrative: named as the notes are.
+        vip=bool(row.get("vip")) and may_name(row, unredacted=level.contacts),
         source=source,
         source_label=SOURCE_LABELS[source],
         checked_in_at=row.get("checked_in_at") or "",
-        checked_in_local=local_datetime(row.get("checked_in_at")),
+        checked_in_local=local_datetime(row.get("checked_in_at"), zone),
     )
 
 
 def _points(
-    db: Database, event_id: str, tax: Taxonomy, scrub: Scrubber, *, chatham: bool, unredacted: bool
+    db: Database,
+    event_id: str,
+    tax: Taxonomy,
+    scrub: Scrubber,
+    *,
+    chatham: bool,
+    unredacted: bool,
+    zone: timezone | None = None,
 ) -> list[Point]:
     rows = db.query(
         NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.noted_at, n.rowid",
@@ -237,12 +292,15 @@ def _points(
         who = row["speaker_id"] or "text:" + (row["speaker_text"] or "").casefold()
         points.append(
             Point(
+                note_id=row["id"],
+                ref="",
+                answers=row.get("answers_note_id") or "",
                 speaker=speaker,
                 speaker_number=numbers.setdefault(who, len(numbers) + 1),
                 kind=row["kind"],
                 kind_label=tax.note_kinds.label(row["kind"]),
                 text=scrub(row["text"]),
-                time=local_time(row["noted_at"]),
+                time=local_time(row["noted_at"], zone),
                 noted_at=row["noted_at"] or "",
                 addressed_to=scrub(row["addressed_to"]),
                 agenda_position=row["agenda_position"],
@@ -259,6 +317,66 @@ def _tags(raw: str | None) -> list[str]:
     except ValueError:
         return []
     return [str(t) for t in value] if isinstance(value, list) else []
+
+
+def _numbered(points: list[Point], tax: Taxonomy) -> list[Point]:
+    """Points of a kind with its own section numbered in speaking order: R1, R2, ...
+
+    An answer to a question that is in the report is listed with the question instead, so
+    it is not numbered on its own.
+    """
+    kept = {p.note_id for p in points}
+    counters: Counter[str] = Counter()
+    out = []
+    for point in points:
+        section = tax.section(point.kind)
+        if point.answers and point.answers not in kept:
+            point = replace(point, answers="")  # its question is off the record or deleted
+        if section is not None and not point.answers:
+            counters[point.kind] += 1
+            point = replace(point, ref=f"{section.prefix}{counters[point.kind]}")
+        out.append(point)
+    return out
+
+
+def _answers(points: list[Point]) -> dict[str, tuple[Point, ...]]:
+    """Question note id -> the points that answer it, in speaking order."""
+    out: dict[str, list[Point]] = {}
+    for point in points:
+        if point.answers:
+            out.setdefault(point.answers, []).append(point)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _turns(points: list[Point]) -> tuple[SpeakerPoints, ...]:
+    """Consecutive points by one speaker as one turn, so the order of speaking is kept."""
+    turns: list[tuple[tuple[int, str], list[Point]]] = []
+    for point in points:
+        key = (point.speaker_number, point.speaker)
+        if turns and turns[-1][0] == key:
+            turns[-1][1].append(point)
+        else:
+            turns.append((key, [point]))
+    return tuple(SpeakerPoints(speaker, tuple(p)) for (_, speaker), p in turns)
+
+
+def _sessions(points: list[Point], agenda: list[AgendaEntry]) -> tuple[Session, ...]:
+    """The proceedings: each agenda session with what was said in it, in agenda order."""
+    sessions = [
+        Session(
+            a.position,
+            a.title,
+            a.starts_at,
+            a.presenter,
+            _turns([p for p in points if p.agenda_position == a.position]),
+        )
+        for a in agenda
+    ]
+    known = {a.position for a in agenda}
+    outside = [p for p in points if p.agenda_position not in known]
+    if outside:
+        sessions.append(Session(0, OUTSIDE_AGENDA, "", "", _turns(outside)))
+    return tuple(s for s in sessions if s.turns)
 
 
 def _by_speaker(points: list[Point]) -> tuple[SpeakerPoints, ...]:

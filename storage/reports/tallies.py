@@ -1,4 +1,5 @@
-"""Participation counts for reports: who came, by sex, stakeholder group and organisation.
+"""Participation counts for reports: who came, by sex, age band, disability, stakeholder
+group and organisation.
 
 Counts include everyone who checked in, named or not; a protected person is counted under
 "Not disclosed" in the organisation table so that a one-person line cannot point at them.
@@ -16,6 +17,8 @@ from convener.storage.taxonomy import Taxonomy, Vocabulary
 
 NOT_RECORDED = "Not recorded"
 NOT_DISCLOSED = "Not disclosed"
+WITH_DISABILITY = "Persons with a disability"
+NO_DISABILITY = "No disability recorded"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Participation:
     expected_attended: int
     walk_ins: int
     by_sex: tuple[Tally, ...]
+    by_age: tuple[Tally, ...]
+    by_disability: tuple[Tally, ...]
     by_group: tuple[Tally, ...]
     by_organisation: tuple[Tally, ...]
     sexes_text: str
@@ -56,6 +61,8 @@ def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Partici
     """Count the active check-ins of `people` (registrations joined with check-ins)."""
     expected = expected_attended = walk_ins = guessed = 0
     sexes: Counter[str] = Counter()
+    ages: Counter[str] = Counter()
+    disabled = 0
     groups: Counter[str] = Counter()
     organisations: Counter[str] = Counter()
     for person in people:
@@ -66,6 +73,8 @@ def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Partici
         expected_attended += not walk_in
         walk_ins += walk_in
         sexes[person.get("gender") or ""] += 1
+        ages[person.get("age_band") or ""] += 1
+        disabled += bool((person.get("disability") or "").strip())
         groups[person.get("stakeholder_group") or ""] += 1
         guessed += bool(person.get("group_guessed") and person.get("stakeholder_group"))
         if person.get("protected"):
@@ -81,6 +90,13 @@ def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Partici
         expected_attended=expected_attended,
         walk_ins=walk_ins,
         by_sex=by_sex,
+        # Only when recorded for someone: a table of "Not recorded" tells a donor nothing.
+        by_age=_in_taxonomy_order(ages, tax.age_bands) if total - ages[""] else (),
+        by_disability=(
+            (Tally(WITH_DISABILITY, disabled), Tally(NO_DISABILITY, total - disabled))
+            if disabled
+            else ()
+        ),
         by_group=_largest_first(groups, tax.stakeholder_groups),
         by_organisation=_organisations(organisations),
         sexes_text=sexes_text,

@@ -1,14 +1,15 @@
 """The words a report is written in: dates, times, counts and the factual overview.
 
 Every writer shows the same sentences, so they are composed once here from plain values.
-Times are stored in UTC and shown in the local time of the computer that writes the report.
+Times are stored in UTC and shown in the event's local time (its UTC offset when it has one,
+else the time of the computer that writes the report).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 # How counts by sex read in a sentence: code -> (one, many).
 SEX_WORDS: dict[str, tuple[str, str]] = {
@@ -101,25 +102,80 @@ def long_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _local(stamp: str | None) -> datetime | None:
-    if not stamp:
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def event_zone(offset: str | None) -> timezone | None:
+    """`+05:00` as a time zone; None (the computer's own zone) when the event has none."""
+    if not offset:
         return None
+    sign = -1 if offset.startswith("-") else 1
+    hours, _, minutes = offset.lstrip("+-").partition(":")
     try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
     except ValueError:
         return None
 
 
-def local_time(stamp: str | None) -> str:
+def zone_name(zone: timezone | None) -> str:
+    """`UTC+05:00` for a header saying which clock the times are on."""
+    moment = datetime.now(zone).astimezone(zone) if zone else datetime.now().astimezone()
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def _local(stamp: str | None, zone: timezone | None = None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone)
+    except ValueError:
+        return None
+
+
+def local_time(stamp: str | None, zone: timezone | None = None) -> str:
     """A stored UTC stamp as local `HH:MM` (blank when there is none)."""
-    moment = _local(stamp)
+    moment = _local(stamp, zone)
     return moment.strftime("%H:%M") if moment else ""
 
 
-def local_datetime(stamp: str | None) -> str:
+def local_datetime(stamp: str | None, zone: timezone | None = None) -> str:
     """A stored UTC stamp as local `YYYY-MM-DD HH:MM`, which spreadsheets read as a date."""
-    moment = _local(stamp)
+    moment = _local(stamp, zone)
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def date_span(start: str | None, end: str | None) -> str:
+    """`14 May 2025`, `14–15 May 2025`, `30 May – 1 June 2025` for one or several days."""
+    first = long_date(start)
+    try:
+        a, b = date.fromisoformat(start or ""), date.fromisoformat(end or "")
+    except ValueError:
+        return first
+    if b <= a:
+        return first
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b:%B %Y}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
+    return f"{first} – {long_date(end)}"
+
+
+def days_between(start: str | None, end: str | None) -> int:
+    """How many days an event lasts (1 without a later end date)."""
+    try:
+        return max(1, (date.fromisoformat(end or "") - date.fromisoformat(start or "")).days + 1)
+    except ValueError:
+        return 1
+
+
+def what_it_was(kind: str, days: int) -> str:
+    """`dialogue`, `two-day workshop`: what the overview calls the event."""
+    what = kind or "meeting"
+    if days > 1:
+        number = _NUMBER_WORDS[days] if days < len(_NUMBER_WORDS) else str(days)
+        what = f"{number}-day {what}"
+    return what
 
 
 def time_range(start: str | None, end: str | None) -> str:
@@ -179,14 +235,21 @@ def overview(
     chatham_house: bool,
     groups_unrecorded: int = 0,
     groups_guessed: int = 0,
+    days: int = 1,
+    funder: str = "",
 ) -> str:
     """The opening paragraph: who met, when, where, on what, organised and hosted by whom.
 
-    A count of stakeholder groups always says how many participants have none recorded,
-    and how many groups were guessed from organisations and not yet reviewed.
+    It reads right whatever is missing: no venue gives "in Quetta", several days "a two-day
+    workshop", no kind "a meeting". A count of stakeholder groups always says how many
+    participants have none recorded, and how many groups were guessed from organisations
+    and not yet reviewed.
     """
-    where = ", ".join(p for p in (with_article(venue) if venue else "", city) if p)
-    what = kind or "meeting"
+    if venue:
+        where = "at " + ", ".join(p for p in (with_article(venue), city) if p)
+    else:
+        where = f"in {city}" if city else ""
+    what = what_it_was(kind, days)
     topic = f" on “{theme}”" if theme else ""
     if total:
         sentence = count(total, "participant") + (f" ({sexes})" if sexes else "")
@@ -194,11 +257,11 @@ def overview(
             sentence += f" from {count(groups, 'stakeholder group')}"
             if groups_unrecorded:
                 sentence += f" ({groups_unrecorded} with no group recorded)"
-        sentence += " met" + (f" at {where}," if where else "")
-        if theme or kind:
+        sentence += " met" + (f" {where}," if where else "")
+        if theme or kind or days > 1:
             sentence += f" for {article(what)} {what}{topic}"
     else:
-        sentence = f"{article(what)} {what}{topic} was held" + (f" at {where}" if where else "")
+        sentence = f"{article(what)} {what}{topic} was held" + (f" {where}" if where else "")
     sentence = sentence.rstrip(",")
     sentence = f"On {date_text}, {sentence}" if date_text else capitalised(sentence)
     if organisers:
@@ -213,8 +276,10 @@ def overview(
             f" The stakeholder group of {count(groups_guessed, 'participant')} was guessed"
             " from their organisation and not yet reviewed."
         )
+    if funder:
+        text += f" It was funded by {with_article(funder)}."
     if host:
-        text += f" The session was hosted by {host}."
+        text += f" The {what} was hosted by {host}."
     if chatham_house:
         text += (
             f" The {what} was held under the Chatham House Rule: remarks are reported"

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.etree import ElementTree
 
+from tests.unit.readback import pdf_text
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -43,8 +45,11 @@ def views(path: Path) -> dict[str, str]:
     found = {"bytes": data.decode("utf-8", "replace")}
     if path.suffix == ".json":
         found["json"] = json.dumps(json.loads(data), ensure_ascii=False)
-    if path.suffix == ".docx":
-        found = {"docx text": docx_text(data)}
+    if path.suffix in (".docx", ".xlsx"):
+        found = {"docx text": docx_text(data)}  # the XML parts of either zip
+    if path.suffix == ".pdf":
+        text = pdf_text(data)
+        found = {"pdf text": text, "pdf text (no line breaks)": " ".join(text.split())}
     return found
 
 

@@ -25,6 +25,7 @@ from convener.storage.db.connection import connect
 from convener.storage.errors import ConvenerError
 from convener.storage.reports.export import FORMATS, export_event
 from tests.reliability.exported import docx_text
+from tests.unit.readback import pdf_text
 
 SLUG = "quetta-dialogue"
 # C0 controls but tab, newline and carriage return; DEL; C1; bidi embeddings, overrides, isolates.
@@ -64,8 +65,10 @@ def json_strings(value: Any) -> list[str]:
 def readable(path: Path) -> str:
     """The file's text as the program that opens it sees it."""
     data = path.read_bytes()
-    if path.suffix == ".docx":
+    if path.suffix in (".docx", ".xlsx"):
         return docx_text(data)
+    if path.suffix == ".pdf":
+        return pdf_text(data)
     if path.suffix == ".json":
         return "\n".join(json_strings(json.loads(data)))
     return data.decode("utf-8-sig")
@@ -78,14 +81,14 @@ def test_exports_carry_no_control_characters_from_a_foreign_write(
     hostile_writes(sample_db)
     with connect(sample_db, read_only=True) as db:
         files = export_event(db, SLUG, FORMATS, out_dir=tmp_path / "out", unredacted=unredacted)
-    assert len(files) == 4
+    assert len(files) == 6
     for path in files:
         text = readable(path)
         assert FORBIDDEN.findall(text) == [], path.name
-        if path.suffix != ".docx":  # a zip; its words are checked above
+        if path.suffix not in (".docx", ".xlsx", ".pdf"):  # binary; their words checked above
             raw = path.read_bytes().decode("utf-8")
             assert FORBIDDEN.findall(raw) == [] and "\\u001b" not in raw, path.name
-        assert "Raheela Hameed Durrani" in text  # the words around the escapes survive
+        assert "Raheela Hameed" in text  # the words around the escapes survive
     markdown = readable(next(f for f in files if f.suffix == ".md"))
     assert "The government has a comprehensive national strategy" in markdown
     assert "[2J" not in markdown and "owned" not in markdown  # whole sequences, no residue

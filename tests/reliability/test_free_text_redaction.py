@@ -112,7 +112,7 @@ def test_redacted_exports_carry_no_contact_and_no_withheld_name(
     imported: Database, tmp_path: Path
 ) -> None:
     files = export_event(imported, SLUG, FORMATS, out_dir=tmp_path / "out")
-    assert len(files) == 4
+    assert len(files) == 6
     assert (
         leaks(
             files,
@@ -123,19 +123,19 @@ def test_redacted_exports_carry_no_contact_and_no_withheld_name(
         )
         == []
     )
-    reports = [f for f in files if f.suffix != ".csv"]  # the CSV is the attendance sheet
+    reports = [f for f in files if "attendance" not in f.name]  # CSV, XLSX: attendance
     assert missing(reports, SURVIVE) == []
     markdown = next(f for f in files if f.suffix == ".md").read_text(encoding="utf-8")
-    assert "### A participant's caseworker" in markdown
+    assert "#### A participant's caseworker" in markdown
     assert "A participant, a participant, a participant and plain a participant" in markdown
-    assert "- *Concern:* A participant showed CNIC and wrote from." in markdown
+    assert "A participant showed CNIC and wrote from. — *" in markdown  # under Concerns
 
 
 def test_unredacted_export_keeps_contacts_but_never_a_protected_person(
     imported: Database, tmp_path: Path
 ) -> None:
     files = export_event(imported, SLUG, FORMATS, out_dir=tmp_path / "all", unredacted=True)
-    reports = [f for f in files if f.suffix != ".csv"]
+    reports = [f for f in files if "attendance" not in f.name]
     assert (
         leaks(
             files,

@@ -183,4 +183,9 @@ def test_markdown_shows_every_string_as_text(exported: dict[str, Any]) -> None:
     assert [n for n in exported["names"] if flat(n) not in plain] == []
     assert [n for n in literal(exported["notes"]) if flat(n) not in plain] == []
     headings = [line for line in lines if line.startswith("#")]
-    assert len([h for h in headings if h.startswith("## ")]) == 10  # no name added a section
+    sections = {h for h in headings if h.startswith("## ")}
+    allowed = {"Overview", "Background", "Objectives", "Participation", "Proceedings"}
+    allowed |= {"Questions and answers", "Concerns", "Recommendations", "Commitments"}
+    allowed |= {"Action points", "Conclusions and way forward"}
+    allowed |= {"Annex 1: Agenda", "Annex 1: Participant list", "Annex 2: Participant list"}
+    assert {h[3:] for h in sections} <= allowed  # no name added a section

@@ -33,6 +33,7 @@ from convener.storage.imports.sample import load_sample
 from convener.storage.notes import add_note
 from convener.storage.paths import default_backup_path
 from convener.storage.reports.export import FORMATS, export_event
+from tests.unit.readback import pdf_text
 
 
 def mode(path: Path) -> int:
@@ -224,7 +225,10 @@ def views(path: Path) -> dict[str, str]:
         found["utf-16"] = data.decode("utf-16")
     if path.suffix == ".json":
         found["json"] = json.dumps(json.loads(data), ensure_ascii=False)
-    if path.suffix == ".docx":
+    if path.suffix == ".pdf":
+        found["pdf text"] = pdf_text(data)
+        found["pdf text (no spaces)"] = "".join(found["pdf text"].split())
+    if path.suffix in (".docx", ".xlsx"):
         with zipfile.ZipFile(io.BytesIO(data)) as docx:
             for member in docx.namelist():
                 xml = docx.read(member).decode("utf-8", "replace")
@@ -256,7 +260,7 @@ def test_redacted_export_leaks_nothing_about_protected_people(
         assert leaks(path, PROTECTED) == []
         # Control: the search does find a consenting participant's name in the same file.
         text = " ".join(views(path).values())
-        assert "Qadir Control Bakhsh" in text or (fmt == "csv" and "Qadir" in text)
+        assert "Qadir Control Bakhsh" in text or (fmt == "csv" and "Qadir" in text), fmt
 
 
 def test_the_checker_finds_what_an_unredacted_export_holds(

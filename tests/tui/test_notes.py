@@ -15,6 +15,7 @@ from convener.storage.db.connection import connect
 from convener.storage.events import get_event, update_event
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.note_links import AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import DraftPrompt
 from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.summary import SummaryScreen
@@ -146,7 +147,7 @@ async def test_a_whole_session(
         assert "Train youth" in app.screen.query_one("#summary").source
         await pilot.press("e", "ctrl+u", *"out", "enter")
         await settle(pilot)
-        assert "Written 4 files" in screen_text(app)
+        assert "Written 6 files" in screen_text(app)
 
     notes = notes_of(sample_db)
     assert [
@@ -173,8 +174,10 @@ async def test_a_whole_session(
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "quetta-dialogue-practice-attendance.csv",
+        "quetta-dialogue-practice-attendance.xlsx",
         "quetta-dialogue-practice-summary.docx",
         "quetta-dialogue-practice-summary.md",
+        "quetta-dialogue-practice-summary.pdf",
         "quetta-dialogue-practice.json",
     ]
 
@@ -387,3 +390,39 @@ def test_picker_puts_descriptions_and_names_in_the_right_order() -> None:
     assert chooser.search("rhd")[0].person_id == "3"  # letters in order, not checked in
     assert [c.free_text for c in chooser.search("gul bano")] == [True]  # protected: unfindable
     assert chooser.search("protected")[0].label == PROTECTED
+
+
+async def test_marking_an_answer_and_to_whom(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """ctrl+r links the note just saved to an earlier question; ctrl+t says to whom."""
+    check_in_people(sample_db, PRACTICE)
+    app = make_app(start="notes", event_ref=PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_notes(pilot, app)
+        await pilot.press("ctrl+r")  # nothing saved yet: says what to do
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press(*"durr", "enter", *"Who funds the shelters?", "alt+q", "enter")
+        await pilot.press("shift+tab", *"kausar", "enter", *"The province does.", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPicker)
+        assert "Who funds the shelters?" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press(*"Open two more shelters", "alt+r", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, ToWhomPrompt)
+        await pilot.press(*"Social Welfare Department", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+    notes = {n["text"]: n for n in notes_of(sample_db)}
+    question = notes["Who funds the shelters?"]
+    assert notes["The province does."]["answers_note_id"] == question["id"]
+    assert notes["Open two more shelters"]["addressed_to"] == "Social Welfare Department"
+    assert notes["Open two more shelters"]["answers_note_id"] is None

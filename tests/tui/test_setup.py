@@ -430,3 +430,58 @@ def test_savable_holds_back_only_what_breaks_a_rule() -> None:
     assert errors["title"] == "is required"
     assert errors["end_time"].startswith("must be after the start time 14:00")
     assert set(errors) == {"title", "end_time", "start_time"}
+
+
+async def test_report_fields_background_and_way_forward(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Funder, last day, background and way forward: typed, checked, saved for the report."""
+    first_day = event_row(sample_db, PRACTICE)["date"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(pilot)
+        await pilot.press(*["tab"] * 15)
+        assert app.focused is not None and app.focused.id == "end_date"
+        await type_text(pilot, "2025-01-01")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert f"must not be before the date {first_day}" in field_error(app, "end_date")
+        await pilot.press("shift+tab", "end", "ctrl+u")
+        await type_text(pilot, "2025-05-15")
+        await pilot.press("tab")
+        await type_text(pilot, "Embassy of Denmark")
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # project ... background
+        assert app.focused is not None and app.focused.id == "background"
+        await type_text(pilot, "Border districts report more cases each year.")
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "conclusions"
+        await type_text(pilot, "A forum of all agencies will meet monthly.")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    event = event_row(sample_db, PRACTICE)
+    assert (event["end_date"], event["funder"]) == ("2025-05-15", "Embassy of Denmark")
+    # Typed at the start of the sample's own text.
+    assert event["background"].startswith("Border districts report more cases each year.")
+    assert event["conclusions"].startswith("A forum of all agencies will meet monthly.")
+
+
+async def test_sign_in_sheet_from_the_attendees_tab(
+    make_app: Callable[..., ConvenerApp], sample_db: Path, private_home: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(pilot)
+        await pilot.press("p")  # not on the event tab: p types into the field
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("p")
+        for _ in range(100):  # the PDF is drawn on the database thread
+            await pilot.pause(0.1)
+            if len(list(private_home.rglob("*signin-sheet*"))) == 2:
+                break
+        notes = [n.message for n in app._notifications]
+        assert any(m.startswith("Sign-in sheet written to") for m in notes), notes
+    assert event_row(sample_db, PRACTICE)["title"].endswith("p")  # typed on the event tab
+    written = sorted(p.name for p in private_home.rglob("*signin-sheet*"))
+    assert written == [f"{PRACTICE}-signin-sheet.docx", f"{PRACTICE}-signin-sheet.pdf"]

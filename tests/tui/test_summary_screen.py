@@ -17,10 +17,20 @@ from tests.tui.conftest import SIZE, screen_text
 FULL = "quetta-dialogue"
 FILES = [
     "quetta-dialogue-attendance.csv",
+    "quetta-dialogue-attendance.xlsx",
     "quetta-dialogue-summary.docx",
     "quetta-dialogue-summary.md",
+    "quetta-dialogue-summary.pdf",
     "quetta-dialogue.json",
 ]
+
+
+async def written(pilot: Any, app: ConvenerApp) -> str:
+    """Wait for the export worker, then return what the screen shows."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen_text(app)
 
 
 async def open_summary(pilot: Any, app: ConvenerApp) -> SummaryScreen:
@@ -62,9 +72,8 @@ async def test_export_to_a_folder(
         assert folder.has_focus
         assert folder.value.endswith("Convener/quetta-dialogue")  # the default, to confirm
         await pilot.press("ctrl+u", *"out", "enter")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Written 4 files" in text
+        text = await written(pilot, app)
+        assert "Written 6 files" in text
         assert f"to {tmp_path / 'out'}" in text
         assert "quetta-dialogue-summary.md" in text
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES
@@ -78,13 +87,11 @@ async def test_unwritable_folder_then_another(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_summary(pilot, app)
         await pilot.press("e", "ctrl+u", *"f.txt/sub", "enter")
-        await pilot.pause()
-        assert "Not exported: cannot write to" in screen_text(app)
+        assert "Not exported: cannot write to" in await written(pilot, app)
         folder = screen.query_one("#export-dir")
         assert folder.has_focus  # type another straight away
         await pilot.press("ctrl+u", *"ok", "enter")
-        await pilot.pause()
-        assert "Written 4 files" in screen_text(app)
+        assert "Written 6 files" in await written(pilot, app)
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == FILES
 
 
@@ -103,9 +110,11 @@ async def test_unredacted_export_is_asked_for(
         assert not app.screen.query_one("#export-bar").display  # nothing without a yes
         await pilot.press("u", "y")
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert "UNREDACTED" in screen_text(app)
         await pilot.press("ctrl+u", *"private", "enter")
-        await pilot.pause()
+        await written(pilot, app)
     names = sorted(p.name for p in (tmp_path / "private").iterdir())
     assert names and all("UNREDACTED" in n for n in names)
 
@@ -122,3 +131,45 @@ async def test_from_home_with_s(make_app: Callable[..., ConvenerApp], sample_db:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SummaryScreen)
+
+
+async def test_three_levels_say_who_sees_what(
+    make_app: Callable[..., ConvenerApp], sample_db: Path, tmp_path: Path
+) -> None:
+    app = make_app(start="summary", event_ref=FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_summary(pilot, app)
+        text = screen_text(app)
+        assert "Public level" in text and "named only if they agreed" in text
+        public = screen.query_one("#summary").source
+        assert "Means of verification" not in public
+        assert "Shazia Jamali" not in public  # did not consent to be named
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # verification is confirmed first
+        assert "did not agree to be named in public" in screen_text(app)
+        await pilot.press("y")
+        await open_summary(pilot, app)
+        text = screen_text(app)
+        assert "Verification level" in text and "donor's files" in text
+        verification = screen.query_one("#summary").source
+        assert "Means of verification, not for publication" in verification
+        assert "Signature" in verification and "Shazia Jamali" in verification
+        assert "03" not in verification.split("Annex 2")[1]  # no phone numbers
+        assert "Gul Bano" not in verification  # protected, at every level
+        await pilot.press("e", "ctrl+u", *"ver", "enter")
+        await written(pilot, app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await open_summary(pilot, app)
+        assert "Full (internal) level" in screen_text(app)
+        full = screen.query_one("#summary").source
+        assert "Phone" in full and "Gul Bano" not in full
+        await pilot.press("1")
+        await open_summary(pilot, app)
+        assert screen.query_one("#summary").source == public  # no question for public
+    names = sorted(p.name for p in (tmp_path / "ver").iterdir())
+    stems = (n.rpartition(".") for n in FILES)
+    assert names == sorted(f"{stem}-VERIFICATION.{ext}" for stem, _, ext in stems)

@@ -93,3 +93,21 @@ def test_targets(
     convener: float, reference: float | None, limit: float, per: str, met: bool
 ) -> None:
     assert Figure("x", "x", "ms", convener, reference, limit, per).met is met
+
+
+def test_format_figures_time_each_format_against_its_target(
+    tiny: generate.BenchEvent, tmp_path: Path
+) -> None:
+    figures = storage_figures.format_figures(tiny.path, tiny.slug, "tiny", repeats=1)
+    assert [f.key for f in figures] == [
+        "format-md",
+        "format-docx",
+        "format-pdf",
+        "format-csv",
+        "format-xlsx",
+        "format-json",
+    ]
+    assert all((f.convener or 0) > 0 and f.per == "abs" for f in figures)
+    assert {f.key: f.limit for f in figures}["format-pdf"] == 30.0
+    sample = storage_figures.sample_pdf_figure(tmp_path, repeats=1)
+    assert sample.key == "sample-pdf" and (sample.convener or 0) > 0 and sample.limit == 2.0

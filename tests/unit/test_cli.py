@@ -407,3 +407,63 @@ def test_read_only_and_a_writing_command_is_one_sentence(
     assert code == 2 and out == ""
     assert err.strip() == f"convener: {command[0]} writes to the database: drop --read-only"
     assert imported.read_bytes() == before
+
+
+def test_export_at_the_verification_level(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ver"
+    code, printed, err = run(
+        capsys,
+        "--db",
+        imported,
+        "export",
+        "quetta-dialogue",
+        "--level",
+        "verification",
+        "--format",
+        "md,xlsx",
+        "--out",
+        out,
+    )
+    assert (code, err) == (0, "")
+    names = sorted(Path(line).name for line in printed.splitlines())
+    assert names == [
+        "quetta-dialogue-attendance-VERIFICATION.xlsx",
+        "quetta-dialogue-summary-VERIFICATION.md",
+    ]
+    text = (out / "quetta-dialogue-summary-VERIFICATION.md").read_text(encoding="utf-8")
+    assert "Means of verification, not for publication" in text and "Shazia Jamali" in text
+    assert "Gul Bano" not in text and "03214968372" not in text
+
+
+def test_unredacted_is_the_full_level_and_a_bad_level_is_one_line(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, printed, _ = run(
+        capsys,
+        "--db",
+        imported,
+        "export",
+        "quetta-dialogue",
+        "--unredacted",
+        "--format",
+        "md",
+        "--out",
+        tmp_path,
+    )
+    assert code == 0 and printed.strip().endswith("quetta-dialogue-summary-UNREDACTED.md")
+    code, out, err = run(capsys, "--db", imported, "export", "quetta-dialogue", "--level", "secret")
+    assert_one_line_error(code, out, err, "--level", "public, verification, full", "'secret'")
+
+
+def test_sheet_writes_a_pdf_and_a_docx(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, printed, err = run(capsys, "--db", imported, "sheet", "quetta", "--out", tmp_path)
+    assert (code, err) == (0, "")
+    assert sorted(Path(line).name for line in printed.splitlines()) == [
+        "quetta-dialogue-signin-sheet.docx",
+        "quetta-dialogue-signin-sheet.pdf",
+    ]
+    assert (tmp_path / "quetta-dialogue-signin-sheet.pdf").read_bytes().startswith(b"%PDF")

@@ -1,7 +1,8 @@
 """Export files: names, modes, atomic writes, and the privacy promise in every format.
 
-A protected person's name or phone must not be found in the bytes of any file (Markdown,
-CSV, every XML part of the DOCX, JSON), whichever Unicode normal form one searches for.
+A protected person's name or phone must not be found in the text of any file (Markdown,
+CSV, every XML part of the DOCX and XLSX, JSON, the PDF's extracted text and metadata),
+whichever Unicode normal form one searches for.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import shutil
 import stat
 import time
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from convener.storage.reports.export import (
     file_stem,
     parse_formats,
 )
+from tests.unit.readback import file_text, holds
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "fixtures" / "quetta-dialogue.yaml"
@@ -46,15 +47,18 @@ SLUG = "quetta-dialogue"
 SURVIVOR_PHONE = "03451239876"
 SECTIONS = [
     "Overview",
+    "Background",
     "Objectives",
-    "Agenda",
     "Participation",
-    "Notable participants",
-    "Key points by speaker",
+    "Proceedings",
+    "Questions and answers",
     "Concerns",
     "Recommendations",
-    "Commitments and action points",
-    "Annex: participant list",
+    "Commitments",
+    "Action points",
+    "Conclusions and way forward",
+    "Annex 1: Agenda",
+    "Annex 2: Participant list",
 ]
 
 
@@ -71,19 +75,12 @@ def db(tmp_path: Path, imported: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     time.tzset()
 
 
-def export_all(db: Database, out: Path, *, unredacted: bool = False) -> dict[str, bytes]:
-    """Every format's bytes by extension (for the DOCX: all its XML parts joined)."""
-    files = export_event(db, SLUG, FORMATS, out_dir=out, unredacted=unredacted)
-    found = {}
-    for path in files:
-        data = path.read_bytes()
-        if path.suffix == ".docx":
-            with zipfile.ZipFile(path) as archive:
-                data = b"".join(
-                    archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))
-                )
-        found[path.suffix.lstrip(".")] = data
-    return found
+def export_all(
+    db: Database, out: Path, *, unredacted: bool = False, level: str = "public"
+) -> dict[str, str]:
+    """Every format's text by extension (zip parts' XML, the PDF's extracted text)."""
+    files = export_event(db, SLUG, FORMATS, out_dir=out, unredacted=unredacted, level=level)
+    return {path.suffix.lstrip("."): file_text(path) for path in files}
 
 
 def survivor(db: Database) -> dict[str, Any]:
@@ -98,7 +95,8 @@ def survivor(db: Database) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("md,csv,docx,json", FORMATS),
+        ("md,docx,pdf,csv,xlsx,json", FORMATS),
+        ("pdf,excel", ("pdf", "xlsx")),
         ("md", ("md",)),
         (" JSON , md ,md", ("json", "md")),
         ("markdown,.csv", ("md", "csv")),
@@ -108,12 +106,12 @@ def test_parse_formats(text: str, expected: tuple[str, ...]) -> None:
     assert parse_formats(text) == expected
 
 
-@pytest.mark.parametrize("text", ["pdf", "md,xls", "", " , "])
+@pytest.mark.parametrize("text", ["odt", "md,xls", "", " , "])
 def test_parse_formats_refuses_unknown(text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_formats(text)
     assert caught.value.source == "--format"
-    assert "md, csv, docx, json" in str(caught.value)
+    assert "md, docx, pdf, csv, xlsx, json" in str(caught.value)
 
 
 def test_export_writes_private_files_with_event_names(db: Database, tmp_path: Path) -> None:
@@ -121,8 +119,10 @@ def test_export_writes_private_files_with_event_names(db: Database, tmp_path: Pa
     files = export_event(db, SLUG, FORMATS, out_dir=out)
     assert [p.name for p in files] == [
         "quetta-dialogue-summary.md",
-        "quetta-dialogue-attendance.csv",
         "quetta-dialogue-summary.docx",
+        "quetta-dialogue-summary.pdf",
+        "quetta-dialogue-attendance.csv",
+        "quetta-dialogue-attendance.xlsx",
         "quetta-dialogue.json",
     ]
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
@@ -154,30 +154,32 @@ def test_protected_person_absent_from_every_format(
     outputs = export_all(db, tmp_path / "out", unredacted=unredacted)
     assert set(outputs) == set(FORMATS)
     for form in ("NFC", "NFD"):
-        name = unicodedata.normalize(form, person["name"]).encode()
-        for fmt, data in outputs.items():
-            assert name not in data, fmt
-            assert SURVIVOR_PHONE.encode() not in data, fmt
-            assert b"gul.b@example.org" not in data, fmt
+        name = unicodedata.normalize(form, person["name"])
+        for fmt, text in outputs.items():
+            assert not holds(text, name), fmt
+            assert not holds(text, SURVIVOR_PHONE), fmt
+            assert not holds(text, "gul.b@example.org"), fmt
+    assert holds(outputs["pdf"], "نسیم اختر")  # the check would find a name if it were there
 
 
 def test_contacts_only_in_unredacted_exports(db: Database, tmp_path: Path) -> None:
-    contacts = [b"03008123456", b"saima.rind@example.org", b"@example.org"]
-    redacted = export_all(db, tmp_path / "r")
-    for fmt, data in redacted.items():
-        assert not [c for c in contacts if c in data], fmt
+    contacts = ["03008123456", "saima.rind@example.org", "@example.org"]
+    for level in ("public", "verification"):
+        for fmt, text in export_all(db, tmp_path / level, level=level).items():
+            assert not [c for c in contacts if holds(text, c)], (level, fmt)
     full = export_all(db, tmp_path / "u", unredacted=True)
-    for fmt, data in full.items():
-        assert [c for c in contacts if c in data] == contacts, fmt
+    for fmt, text in full.items():
+        assert [c for c in contacts if holds(text, c)] == contacts, fmt
 
 
 def test_off_record_and_deleted_notes_absent_everywhere(db: Database, tmp_path: Path) -> None:
     notes = list_notes(db, str(get_event(db, SLUG)["id"]))
     [gone] = [n for n in notes if "comprehensive national strategy" in n["text"]]
     delete_note(db, gone["id"])
-    for fmt, data in export_all(db, tmp_path / "out", unredacted=True).items():
-        assert b"Agents who recruit young men" not in data, fmt
-        assert b"comprehensive national strategy" not in data, fmt
+    for fmt, text in export_all(db, tmp_path / "out", unredacted=True).items():
+        assert not holds(text, "Agents who recruit young men"), fmt
+        assert not holds(text, "comprehensive national strategy"), fmt
+    assert holds(text, "conviction rate remains low")
 
 
 def test_csv_round_trips_with_bom_and_withheld_rows(db: Database, tmp_path: Path) -> None:
@@ -192,7 +194,7 @@ def test_csv_round_trips_with_bom_and_withheld_rows(db: Database, tmp_path: Path
         "stakeholder_group",
         "gender",
         "district",
-        "checked_in_at",
+        "checked_in_at (UTC+05:00)",
         "source",
     ]
     assert len(rows) == 37
@@ -202,7 +204,7 @@ def test_csv_round_trips_with_bom_and_withheld_rows(db: Database, tmp_path: Path
         not r["designation"] and not r["organisation"] and not r["district"] for r in withheld
     )
     [urdu] = [r for r in rows if r["name"] == "نسیم اختر"]
-    assert (urdu["checked_in_at"], urdu["stakeholder_group"]) == (
+    assert (urdu["checked_in_at (UTC+05:00)"], urdu["stakeholder_group"]) == (
         "2025-05-14 09:43",
         "Civil society / NGOs",
     )
@@ -270,7 +272,7 @@ def test_docx_opens_with_every_section(db: Database, tmp_path: Path) -> None:
     )
     assert headings == SECTIONS
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "conviction rate" in text and "Recommendation to SSDO: " in text
+    assert "conviction rate" in text and "R3. To SSDO: SSDO should" in text
     annex = document.tables[-1]
     assert [c.text for c in annex.rows[0].cells][:3] == ["No.", "Name", "Designation"]
     assert len(annex.rows) == 34
@@ -285,6 +287,7 @@ def test_json_document(db: Database, tmp_path: Path) -> None:
         "format",
         "version",
         "redacted",
+        "level",
         "event",
         "agenda",
         "participation",
@@ -298,10 +301,14 @@ def test_json_document(db: Database, tmp_path: Path) -> None:
     withheld = [a for a in data["attendees"] if a["name_withheld"]]
     assert len(withheld) == 4 and all(a["name"] is None for a in withheld)
     assert all("phone" not in a for a in data["attendees"])
-    assert len(data["notes"]) == 24 and len(data["action_items"]) == 4
+    assert len(data["notes"]) == 25 and len(data["action_items"]) == 4
+    [answer] = [n for n in data["notes"] if n["answers_ref"]]
+    assert answer["answers_ref"] == "Q1" and answer["speaker"].startswith("Saima Rind")
     first = list_notes(db, str(get_event(db, SLUG)["id"]))[0]
     assert data["notes"][0]["noted_at"] == first["noted_at"]
-    assert data["notes"][0]["speaker"] == "Raheela Hameed Durrani, Provincial Education Minister"
+    assert data["notes"][0]["speaker"] == (
+        "Raheela Hameed Durrani, Provincial Education Minister, Government of Balochistan"
+    )
 
 
 def test_atomic_write_keeps_old_file_when_replace_fails(
@@ -414,9 +421,11 @@ def large_event(db: Database, attendees: int, notes: int) -> str:
 
 
 def test_exporting_a_large_event_writes_every_row(db: Database, tmp_path: Path) -> None:
-    """5,000 attendees and 2,000 notes export completely (the speed is measured in bench/)."""
+    """5,000 attendees and 2,000 notes export completely (the speed, and the PDF's, is
+    measured in bench/)."""
     large_event(db, 5000, 2000)
-    files = export_event(db, SLUG, FORMATS, out_dir=tmp_path / "big", unredacted=True)
-    assert len(files) == 4
-    with io.TextIOWrapper(io.BytesIO(files[1].read_bytes()), encoding="utf-8-sig") as text:
+    formats = [f for f in FORMATS if f != "pdf"]
+    files = export_event(db, SLUG, formats, out_dir=tmp_path / "big", unredacted=True)
+    assert len(files) == 5
+    with io.TextIOWrapper(io.BytesIO(files[2].read_bytes()), encoding="utf-8-sig") as text:
         assert sum(1 for _ in csv.reader(text)) == 1 + 37 + 2500

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import stat
 import uuid
@@ -21,6 +22,7 @@ from convener.storage.db.migrations import (
     migrate,
 )
 from convener.storage.errors import DatabaseError
+from convener.storage.reports.summary import build_summary
 
 EXPECTED_TABLES = {
     "settings",
@@ -203,3 +205,17 @@ def test_backup_is_taken_before_migrating_a_database_with_data(
 def test_no_backup_for_a_brand_new_database(db_path: Path) -> None:
     connect(db_path).close()
     assert backups(db_path) == []
+
+
+def test_migration_4_adds_report_fields_to_a_version_1_database(tmp_path: Path) -> None:
+    """A database from the first release gains the report's fields, its data untouched."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures" / "schema-v1.db", path)
+    with connect(path) as db:
+        columns = {c.name for c in db["events"].columns}
+        assert {"funder", "project", "end_date", "prepared_by", "background"} <= columns
+        assert {"conclusions", "paper", "utc_offset"} <= columns
+        assert "answers_note_id" in {c.name for c in db["notes"].columns}
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] > 20
+        summary = build_summary(db, "quetta-dialogue")
+        assert summary.facts.background == () and summary.participation.total == 37

@@ -24,7 +24,9 @@ from convener.storage.checkins import check_in, undo_check_in, walk_in
 from convener.storage.db.connection import connect
 from convener.storage.events import create_event, get_event
 from convener.storage.notes import add_note, delete_note, list_notes
-from convener.storage.reports.markdown import md_escape, render_markdown
+from convener.storage.reports.markdown import md_escape, render_outline
+from convener.storage.reports.model import Summary
+from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import build_summary
 from convener.storage.reports.wording import with_article
 
@@ -103,8 +105,12 @@ def person(db: Database, where: str) -> dict[str, Any]:
     return next(iter(db.query(f"SELECT * FROM people WHERE {where}")))
 
 
-def report(db: Database, *, unredacted: bool = False) -> str:
-    return render_markdown(build_summary(db, SLUG, unredacted=unredacted))
+def render_markdown(summary: Summary) -> str:
+    return render_outline(report_outline(summary))
+
+
+def report(db: Database, *, unredacted: bool = False, level: str = "public") -> str:
+    return render_markdown(build_summary(db, SLUG, unredacted=unredacted, level=level))
 
 
 def section(markdown: str, heading: str) -> str:
@@ -146,15 +152,18 @@ def test_report_carries_the_event_facts(db: Database) -> None:
     headings = re.findall(r"^## (.+)$", md, re.MULTILINE)
     assert headings == [
         "Overview",
+        "Background",
         "Objectives",
-        "Agenda",
         "Participation",
-        "Notable participants",
-        "Key points by speaker",
+        "Proceedings",
+        "Questions and answers",
         "Concerns",
         "Recommendations",
-        "Commitments and action points",
-        "Annex: participant list",
+        "Commitments",
+        "Action points",
+        "Conclusions and way forward",
+        "Annex 1: Agenda",
+        "Annex 2: Participant list",
     ]
 
 
@@ -162,8 +171,10 @@ def test_report_carries_the_event_facts(db: Database) -> None:
 def test_each_named_participant_is_listed_with_designation(
     db: Database, name: str, designation: str
 ) -> None:
-    notable = section(report(db), "## Notable participants")
-    assert f"- **{name}**, {designation}\n" in notable
+    notable = section(report(db), "### Notable participants")
+    assert re.search(
+        rf"^- \*\*{re.escape(name)}\*\*, {re.escape(designation)}(, .+)?$", notable, re.M
+    )
 
 
 @pytest.mark.parametrize("group", SEED_GROUPS)
@@ -173,10 +184,19 @@ def test_groups_represented_are_counted(db: Database, group: str) -> None:
 
 
 @pytest.mark.parametrize(("speaker", "phrase"), SEED_POINTS)
-def test_each_speaker_point_is_under_its_speaker(db: Database, speaker: str, phrase: str) -> None:
+def test_each_speaker_point_appears_once_with_its_speaker(
+    db: Database, speaker: str, phrase: str
+) -> None:
+    """In full once: in the proceedings under the speaker, or in a list naming them."""
     md = report(db)
-    [heading] = [h for h in re.findall(r"^### .+$", md, re.MULTILINE) if speaker in h]
-    assert phrase in section(md, heading)
+    md = md[md.index("## Proceedings") : md.index("## Action points")]
+    assert md.count(phrase) == 1
+    before, line = md[: md.index(phrase)].rsplit("\n", 1)[0], md[md.index(phrase) :]
+    line = md[len(before) + 1 :].split("\n", 1)[0]
+    if " — *" in line:
+        assert f"— *{speaker}" in line
+    else:
+        assert speaker in re.findall(r"^#### (.+)$", before, re.MULTILINE)[-1]
 
 
 def test_speakers_in_order_of_first_note_with_kinds_in_words(db: Database) -> None:
@@ -184,14 +204,18 @@ def test_speakers_in_order_of_first_note_with_kinds_in_words(db: Database) -> No
     first = [s.speaker.split(",")[0] for s in summary.speakers][:3]
     assert first == ["Raheela Hameed Durrani", "Malik Naeem Bazai", "Muhammad Hamza Shafqaat"]
     md = report(db)
-    assert "- *Recommendation to SSDO:* SSDO should intensify" in md
-    assert "- **To SSDO:** SSDO should intensify" in section(md, "## Recommendations")
+    session = section(
+        md, "### Session 3: Panel: government, legislators and law enforcement (10:35)"
+    )
+    assert "- *Recommendation R3* (see Recommendations)" in session
+    assert "SSDO should intensify" not in session  # in full once, in its own section
+    assert "- **R3.** **To SSDO:** SSDO should intensify" in section(md, "## Recommendations")
     assert "*Quote:* “We must protect the future of our youth" in md
     assert "conviction rate remains low. — *Muhammad Hamza Shafqaat" in section(md, "## Concerns")
-    actions = section(md, "## Commitments and action points")
-    assert "| Who | What | By when | Status |" in actions
-    assert "| SSDO | Intensify awareness sessions" in actions
-    assert "30 June 2025 | Open |" in actions
+    actions = section(md, "## Action points")
+    assert "| No. | Action | Who | By when | Status |" in actions
+    assert "| 1 | Intensify awareness sessions" in actions
+    assert "districts | SSDO | 30 June 2025 | Open |" in actions
 
 
 def test_participation_counts_every_check_in(db: Database) -> None:
@@ -261,11 +285,11 @@ def test_protected_person_is_counted_but_never_named(db: Database) -> None:
         md = render_markdown(summary)
         assert survivor["name"] not in md
         assert survivor["name"].split()[0] not in md
-        assert "### A community member\n\n- Testimony about recruitment agents." in md
+        assert "#### A community member\n\n- Testimony about recruitment agents." in md
         assert "A participant was promised a job abroad." in md
-        assert "### A participant's caseworker" in md
-        assert "| A community member | Arrange legal aid |" in md
-        assert "### Rubina Kakar, Caseworker for a participant" in md
+        assert "#### A participant's caseworker" in md
+        assert "| Arrange legal aid | Not assigned |" in md  # never an owner, not even by role
+        assert "#### Rubina Kakar, Caseworker for a participant" in md
         assert all(survivor["name"] not in tag for p in summary.points for tag in p.tags)
         assert summary.participation.total == 38
         assert ("Not disclosed", 1) in [
@@ -294,7 +318,7 @@ def test_non_consenting_people_are_counted_not_listed(db: Database) -> None:
     assert "A further 4 participants are counted above but not listed" in md
     unredacted = report(db, unredacted=True)
     assert "| Shazia Jamali | Sub-Inspector" in unredacted
-    assert "### Shazia Jamali, Sub-Inspector, Women Police Station Quetta" in unredacted
+    assert "— *Shazia Jamali, Sub-Inspector, Women Police Station Quetta" in unredacted
     assert "A further 1 participant is counted above" in unredacted
 
 
@@ -320,8 +344,8 @@ def test_role_attribution_describes_without_naming(db: Database) -> None:
         },
     )
     md = report(db)
-    assert "### An official of the FIA\n\n- Most victims travel on visas." in md
-    assert "### A participant from the police" in md
+    assert "#### An official of the FIA\n\n- Most victims travel on visas." in md
+    assert "— *A participant from the police* (session 5)" in md
 
 
 def test_off_record_and_deleted_notes_are_left_out(db: Database) -> None:
@@ -343,13 +367,13 @@ def test_chatham_house_event_names_no_speaker(db: Database) -> None:
     md = render_markdown(summary)
     assert "Chatham House Rule" in section(md, "## Overview")
     names = [r["name"] for r in db.query("SELECT name FROM people")]
-    remarks = md[md.index("## Key points by speaker") : md.index("## Annex")]
+    remarks = md[md.index("## Proceedings") : md.index("## Annex")]
     assert not [n for n in names if n in remarks]
-    assert not [n for n in names if n in section(md, "## Agenda")]
+    assert not [n for n in names if n in section(md, "## Annex 1: Agenda")]
     # Two officials described alike are still two speakers, not one.
-    assert remarks.count("### A government official\n") == 2
-    assert remarks.count("### A parliamentarian\n") == 2
-    assert "In all, 11 speakers made" in md
+    assert remarks.count("#### A government official\n") == 2
+    assert remarks.count("#### A parliamentarian\n") == 2
+    assert "In all, 12 speakers made" in md
     assert "| Time | Session |\n" in md
     assert all(p.speaker[0].isupper() and "," not in p.speaker for p in summary.points)
 
@@ -357,9 +381,9 @@ def test_chatham_house_event_names_no_speaker(db: Database) -> None:
 def test_chatham_house_action_owners_are_not_named(db: Database) -> None:
     ejaz = person(db, "name = 'Ejaz Ahmed'")
     add_action_item(db, event_id(db), {"what": "Share case data", "owner_person_id": ejaz["id"]})
-    assert "| Ejaz Ahmed | Share case data |" in report(db)
+    assert "| Share case data | Ejaz Ahmed, Federal Investigation Agency (FIA) |" in report(db)
     db.execute("UPDATE events SET attribution_default = 'chatham_house' WHERE slug = ?", [SLUG])
-    assert "| An official of the FIA | Share case data |" in report(db)
+    assert "| Share case data | Federal Investigation Agency (FIA) |" in report(db)
 
 
 @pytest.mark.parametrize(
@@ -411,7 +435,7 @@ def test_markup_like_names_stay_text(db: Database) -> None:
     md = report(db)
     assert not re.search(r"^#+ (Heading|Ali)", md, re.MULTILINE)
     assert "\\[bold\\]x\\[/bold\\]" in md and "Ali \\| Khan" in md and "\\<b\\>" in md
-    annex = section(md, "## Annex: participant list")
+    annex = section(md, "## Annex 2: Participant list")
     rows = [line for line in annex.splitlines() if line.startswith("|")]
     assert {len(re.split(r"(?<!\\)\|", row)) for row in rows} == {9}
 
@@ -421,9 +445,11 @@ def test_event_with_nothing_recorded_says_so(tmp_path: Path) -> None:
     create_event(db, {"title": "Planning call", "date": "2025-06-02", "slug": "call"})
     md = render_markdown(build_summary(db, "call"))
     assert md.startswith("# Planning call\n\n- **Date:** 2 June 2025\n")
-    assert md.count("None recorded.") == 8
     assert "On 2 June 2025, a meeting was held. No check-ins were recorded." in md
     assert "0 participants attended." in md
+    assert "## Proceedings\n\nNo notes were recorded.\n" in md
+    for empty in ("Background", "Objectives", "Action points", "Conclusions", "Annex"):
+        assert f"## {empty}" not in md
     db.close()
 
 
@@ -435,3 +461,23 @@ def test_summary_reads_in_a_few_queries_whatever_the_size(db: Database) -> None:
     db.conn.set_trace_callback(None)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 6
+
+
+SEED_FACTS = Path(__file__).resolve().parents[1] / "fixtures" / "seed_facts.txt"
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as read: escapes and emphasis marks dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("*", "")
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        line
+        for line in SEED_FACTS.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ],
+)
+def test_golden_report_holds_every_fact_of_the_seed_article(fact: str) -> None:
+    assert fact in plain_text(GOLDEN.read_text(encoding="utf-8"))

@@ -273,11 +273,17 @@ def test_sample_event_imports_completely(db: Database, quetta: dict[str, Any]) -
         "people": 41,
         "registrations": 41,
         "checkins": 37,
-        "notes": 25,
+        "notes": 26,
         "action_items": 4,
     }
     assert quetta["status"] == "ended"
     assert quetta["organisers"][1] == "Embassy of Denmark"
+    assert quetta["utc_offset"] == "+05:00"  # from started_at, for times in reports
+    assert quetta["background"].startswith("Balochistan is a province of origin")
+    assert quetta["prepared_by"] == "Fatima Changezi, Programme Officer, SSDO"
+    [answer] = db.query("SELECT * FROM notes WHERE answers_note_id IS NOT NULL")
+    [question] = db.query("SELECT * FROM notes WHERE id = ?", [answer["answers_note_id"]])
+    assert question["kind"] == "question" and "referral pathway" in question["text"]
     sasoli = next(a for a in list_attendees(db, quetta["id"]) if a["name"] == "Akbar Jan Sasoli")
     assert sasoli["phone"] == "03008827164"
     assert sasoli["age_band"] == "45_59"
@@ -553,7 +559,7 @@ def test_bad_copy_of_an_imported_file_changes_nothing(
     copy = tmp_path / "quetta-broken.yaml"
     copy.write_text(text, encoding="utf-8")
     [problem] = problems_of(db, copy)
-    assert f":{line_of(text, 'speaker: ghost')}: notes[24].speaker: no attendee" in problem
+    assert f":{line_of(text, 'speaker: ghost')}: notes[25].speaker: no attendee" in problem
     assert snapshot(db) == before
 
 

@@ -21,8 +21,9 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
-from convener.storage.notes import add_note, edit_note
+from convener.storage.notes import add_note, edit_note, mark_answer
 from convener.storage.taxonomy import load_taxonomy
+from convener.tui.screens.note_links import NOT_AN_ANSWER, AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import KindPicker
 from convener.tui.screens.notes_session import NotesBase, status_line
 from convener.tui.widgets.composer import (
@@ -62,6 +63,8 @@ class NotesScreen(NotesBase):
         Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
         Binding("shift+f8", "purge_note", "Purge deleted", show=False, id="notes-purge"),
         Binding("f9", "end_session", "End", id="notes-end"),
+        Binding("ctrl+r", "mark_answer", "Answers…", show=False, id="notes-answer"),
+        Binding("ctrl+t", "to_whom", "To whom", show=False, id="notes-to-whom"),
         Binding("up", "arrow(-1)", "Timeline / previous match", show=False, id="notes-up"),
         Binding("down", "arrow(1)", "Next match", show=False, id="notes-down"),
         Binding("escape", "escape", "Back", show=False, id="notes-back"),
@@ -287,6 +290,76 @@ class NotesScreen(NotesBase):
         self.fill_inputs()
         self.draft.touch()
         self.field("note").focus()
+
+    # --- answers and addressees -------------------------------------------------------------
+
+    def target_note(self) -> dict[str, Any] | None:
+        """The note a key about "this note" means: highlighted, being edited, or just saved."""
+        if self.focused is self.timeline:
+            return self.timeline.highlighted_note
+        if self.state.note_id:
+            return self.timeline.notes.get(self.state.note_id)
+        return self.just_saved or self.timeline.last_note()
+
+    def action_mark_answer(self) -> None:
+        note = self.target_note()
+        if note is None:
+            self.notify("Save the answer first, or highlight it in the timeline (↑).")
+            return
+        questions = [
+            n
+            for n in self.timeline.notes.values()
+            if n["kind"] == "question"
+            and n["id"] != note["id"]
+            and n["noted_at"] < note["noted_at"]
+        ]
+        if not questions:
+            self.notify("No earlier question: a question is a note of the kind Question (alt+q).")
+            return
+
+        async def chosen(question_id: str | None) -> None:
+            if question_id is None:
+                return
+            note_id, target = note["id"], None if question_id == NOT_AN_ANSWER else question_id
+            row = await self.save_link(lambda db: mark_answer(db, note_id, target))
+            if row is not None:
+                asked = self.timeline.notes.get(target or "")
+                self.notify(
+                    f"Marked as the answer to {speaker_of(asked)}'s question."
+                    if asked
+                    else "No longer marked as an answer.",
+                    markup=False,
+                )
+
+        self.app.push_screen(AnswerPicker(note, questions), chosen)
+
+    def action_to_whom(self) -> None:
+        note = self.target_note()
+        if note is None:
+            self.notify("Save the recommendation first, or highlight it in the timeline (↑).")
+            return
+
+        async def typed(text: str | None) -> None:
+            if text is None:
+                return
+            note_id = note["id"]
+            row = await self.save_link(lambda db: edit_note(db, note_id, {"addressed_to": text}))
+            if row is not None:
+                who = row.get("addressed_to")
+                self.notify(f"Addressed to {who}." if who else "Addressed to nobody in particular.")
+
+        self.app.push_screen(ToWhomPrompt(note), typed)
+
+    async def save_link(self, job: Any) -> dict[str, Any] | None:
+        try:
+            row: dict[str, Any] = await self.session.db.write(job)
+        except ConvenerError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return None
+        self.timeline.replace_note(row)
+        if self.just_saved is not None and self.just_saved["id"] == row["id"]:
+            self.just_saved = row
+        return row
 
     # --- small keys -----------------------------------------------------------------------
 

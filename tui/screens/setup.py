@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Select
 from convener.storage.errors import ConvenerError
 from convener.storage.events import create_event, update_event
 from convener.storage.records import validate_event
+from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.setup_agenda import AgendaPane
 from convener.tui.screens.setup_attendee import AttendeePane
@@ -43,8 +44,11 @@ ROWS = (
     "venue city district",
     "province country host",
     "organisers:2 rapporteur",
+    "end_date funder project",
+    "prepared_by:2",
 )
-
+# Longer text for the report, each in its own box.
+AREAS = ("objectives", "background", "conclusions")
 LABELS = {
     "title": "Title *",
     "date": "Date *",
@@ -52,6 +56,11 @@ LABELS = {
     "end_time": "Ends",
     "host": "Host / moderator",
     "organisers": "Organisers (separate with ;)",
+    "end_date": "Last day (if several)",
+    "funder": "Funded by",
+    "prepared_by": "Report prepared by",
+    "background": "Background (for the report)",
+    "conclusions": "Conclusions and way forward",
 }
 HINTS = {
     "title": "Provincial dialogue on …",
@@ -61,9 +70,13 @@ HINTS = {
     "kind": "dialogue, consultation, workshop",
     "language": "Urdu, English",
     "organisers": "SSDO; Embassy of Denmark; IOM",
+    "end_date": "YYYY-MM-DD",
+    "funder": "Embassy of Denmark",
+    "prepared_by": "Name, Designation",
 }
 INPUTS = tuple(spec.split(":")[0] for row in ROWS for spec in row.split())
 ATTRIBUTION = [("Named", "named"), ("Chatham House Rule", "chatham_house")]
+PAPER = [("As usual in the country", ""), ("A4", "A4"), ("US Letter", "Letter")]
 HELD_BACK = {
     "start_time": "not saved yet: the end time must be after it",
     "end_time": "not saved yet: it must be after the start time",
@@ -75,8 +88,10 @@ def form_text(event: dict[str, Any] | None) -> dict[str, str]:
     e = event or {}
     out = {name: str(e.get(name) or "") for name in INPUTS}
     out["organisers"] = "; ".join(e.get("organisers") or [])
-    out["objectives"] = e.get("objectives") or ""
+    for area in AREAS:
+        out[area] = e.get(area) or ""
     out["attribution_default"] = e.get("attribution_default") or "named"
+    out["paper"] = e.get("paper") or ""
     return out
 
 
@@ -138,6 +153,7 @@ class SetupScreen(ConvenerScreen):
         Binding("ctrl+a", "attendee('select_all')", "All", id="setup-attendee-all", show=False),
         Binding("b", "attendee('bulk_edit')", "Set for selected", id="setup-attendee-bulk"),
         Binding("x", "attendee('erase_attendee')", "Erase person", id="setup-attendee-erase"),
+        Binding("p", "sign_in_sheet", "Sign-in sheet", id="setup-sheet"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
 
@@ -181,6 +197,21 @@ class SetupScreen(ConvenerScreen):
                         classes="event-field",
                     )
                     yield Field("Notes attribute speakers", choice, name="attribution_default")
+                with Horizontal(classes="row"):
+                    for name in AREAS[1:]:
+                        area = widgets.TextArea(
+                            values[name], id=name, classes="event-field report-text"
+                        )
+                        yield Field(LABELS[name], area, name=name)
+                with Horizontal(classes="row"):
+                    paper = Select(
+                        PAPER,
+                        value=values["paper"],
+                        allow_blank=False,
+                        id="paper",
+                        classes="event-field",
+                    )
+                    yield Field("Paper for reports", paper, name="paper")
             with widgets.TabPane("F3 Agenda", id="tab-agenda"):
                 yield AgendaPane(id="agenda-pane")
             with widgets.TabPane("F4 Attendees", id="tab-attendees"):
@@ -212,9 +243,12 @@ class SetupScreen(ConvenerScreen):
 
     def form_values(self) -> dict[str, str]:
         out = {name: self.query_one(f"#{name}", Input).value for name in INPUTS}
-        out["objectives"] = self.query_one("#objectives", widgets.TextArea).text
+        for area in AREAS:
+            out[area] = self.query_one(f"#{area}", widgets.TextArea).text
         choice = self.query_one("#attribution_default", Select).value
         out["attribution_default"] = choice if isinstance(choice, str) else "named"
+        paper = self.query_one("#paper", Select).value
+        out["paper"] = paper if isinstance(paper, str) else ""
         return out
 
     def plan_save(
@@ -326,7 +360,7 @@ class SetupScreen(ConvenerScreen):
             if what == "undo_remove":
                 return pane.removed is not None
             return what.startswith("move") or self.focused is pane.table
-        if action == "attendee":
+        if action in ("attendee", "sign_in_sheet"):
             return self.active_tab == "tab-attendees"
         return True
 
@@ -374,6 +408,20 @@ class SetupScreen(ConvenerScreen):
 
     async def action_agenda(self, what: str) -> None:
         await getattr(self.query_one(AgendaPane), what)()
+
+    async def action_sign_in_sheet(self) -> None:
+        """Write the printable sign-in sheet (PDF and DOCX) to the event's export folder."""
+        if self.event is None:
+            return
+        event_id = self.event["id"]
+        self.notify("Writing the sign-in sheet…", timeout=2)
+        try:
+            written = await self.session.db.read(lambda db: export_sheet(db, event_id))
+        except ConvenerError as exc:
+            self.notify(f"No sign-in sheet: {exc}", severity="error", markup=False)
+            return
+        names = ", ".join(path.name for path in written)
+        self.notify(f"Sign-in sheet written to {written[0].parent}: {names}", markup=False)
 
     def action_attendee(self, what: str) -> None:
         getattr(self.query_one(AttendeePane), what)()

@@ -1,15 +1,19 @@
-"""The summary as it will be sent: previewed in the app, then exported to a folder.
+"""The summary as it will be sent: previewed in the app at a privacy level, then exported.
 
-The preview is the same Markdown the export writes (redacted: no contacts, nobody named
-without consent), built on the database thread, except that what was scrubbed from typed
-text is marked where it was ("[phone removed]", "[name withheld]") and counted above it.
-Export asks for the folder (the default one prefilled); an unwritable folder is explained
-and another can be typed straight away. An export with phone numbers and emails needs its
-own key and a confirmation.
+Three levels, each saying plainly who will see what: public (1, the default: named only
+with consent), verification (2, the full participant list for the donor's files) and full
+(3, contacts too). The last two are confirmed first, as they name people who did not agree
+to be named in public. The preview is the same outline the export renders, except that what
+was scrubbed from typed text is marked where it was ("[phone removed]", "[name withheld]")
+and counted above it. Export asks for the folder (the default one prefilled); the files are
+rendered in a thread worker with progress, and `x` cancels a long PDF without blocking the
+screen.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,31 +22,48 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import WorkerFailed
 
 from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
 from convener.storage.paths import default_export_dir
-from convener.storage.reports.export import FORMATS, export_event, file_stem
-from convener.storage.reports.markdown import render_markdown
+from convener.storage.reports.export import FORMATS, file_stem, render_files, write_files
+from convener.storage.reports.levels import FULL, LEVELS, PUBLIC, Level
+from convener.storage.reports.markdown import render_outline
 from convener.storage.reports.redaction import removed_text
+from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import Summary, build_summary
 from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
 
-UNREDACTED_DETAIL = (
-    "These files will hold attendees' phone numbers and email addresses, and the names of "
-    "people who did not agree to be named (protected people stay hidden). Their names end in "
-    "-UNREDACTED. Keep them off shared drives and e-mail; share the normal export instead."
-)
+CONFIRM_DETAIL = {
+    "verification": (
+        "These files will name every attendee in a participant list with a signature column, "
+        "including people who did not agree to be named in public (protected people stay "
+        "hidden). Their names end in -VERIFICATION and their first page says “not for "
+        "publication”. Give them only to the donor's verification staff."
+    ),
+    "full": (
+        "These files will hold attendees' phone numbers and email addresses, and the names of "
+        "people who did not agree to be named (protected people stay hidden). Their names end in "
+        "-UNREDACTED. Keep them off shared drives and e-mail; share the normal export instead."
+    ),
+}
+CONFIRM_QUESTION = {
+    "verification": "Show and export the verification list?",
+    "full": "Export WITH contact details?",
+}
 
-PREVIEW_HINT = "Preview of the summary as exported: no contacts, names only with consent."
+
+class ExportCancelled(ConvenerError):
+    """The person exporting pressed the cancel key."""
 
 
 class SummaryScreen(ConvenerScreen):
-    """Preview, export (e) and unredacted export (u) of one event's summary."""
+    """Preview at a level (1 2 3), export (e), export with contacts (u), cancel (x)."""
 
     CSS_PATH = "summary.tcss"
     HELP_TITLE = "Summary"
@@ -51,8 +72,18 @@ class SummaryScreen(ConvenerScreen):
         ("enter (folder box)", "Write the files to that folder"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "export(False)", "Export", id="summary-export"),
-        Binding("u", "export(True)", "Export with contacts", id="summary-unredacted"),
+        Binding("1", "level('public')", "Public level", show=False, id="summary-level-public"),
+        Binding(
+            "2",
+            "level('verification')",
+            "Verification level",
+            show=False,
+            id="summary-level-verification",
+        ),
+        Binding("3", "level('full')", "Full level", show=False, id="summary-level-full"),
+        Binding("e", "export", "Export", id="summary-export"),
+        Binding("u", "export_full", "Export with contacts", id="summary-unredacted"),
+        Binding("x", "cancel_export", "Cancel export", id="summary-cancel"),
         Binding("r", "reload", "Refresh", id="summary-refresh"),
         Binding("escape", "back", "Back", id="summary-back"),
     ]
@@ -60,70 +91,107 @@ class SummaryScreen(ConvenerScreen):
     def __init__(self, event: dict[str, Any]) -> None:
         super().__init__()
         self.event = event
-        self.unredacted = False
+        self.level: Level = PUBLIC
         self.written: list[Path] = []
+        self.cancel = threading.Event()
+        self.exporting = False
 
     def compose(self) -> ComposeResult:
         yield TopBar()
-        yield Static(
-            Content(PREVIEW_HINT),
-            classes="hint",
-            id="summary-hint",
-        )
+        yield Static(id="summary-hint", classes="hint")
         with VerticalScroll(id="summary-scroll"):
             yield widgets.Markdown(id="summary")
         with Vertical(id="export-bar"):
             yield Static(id="export-label")
             yield Input(id="export-dir")
+            yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(id="export-result")
         yield Footer()
 
     async def on_mount(self) -> None:
         self.session.current_event = self.event
         self.query_one("#export-bar").display = False
+        self.query_one("#export-progress").display = False
         self.query_one("#summary-scroll").focus()
         await self.action_reload()
 
+    def show_level(self, removed: str = "") -> None:
+        """Who will see this level's files, and what was scrubbed from typed text."""
+        self.query_one("#summary-hint", Static).update(
+            Content.assemble(
+                (f"{self.level.label} level: ", "bold"),
+                self.level.audience,
+                (f" {removed}" if removed else "", ""),
+                ("   1 public · 2 verification · 3 full", "dim"),
+            )
+        )
+        self.set_class(self.level.confirm, "-restricted")
+
     async def action_reload(self) -> None:
-        event_id = self.event["id"]
+        event_id, level = self.event["id"], self.level
 
         def job(db: Any) -> tuple[dict[str, Any], Summary]:
-            return get_event(db, event_id), build_summary(db, event_id, marks=True)
+            return get_event(db, event_id), build_summary(db, event_id, level=level, marks=True)
 
+        self.show_level()
         try:
             self.event, summary = await self.session.db.read(job)
         except ConvenerError as exc:
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
         self.session.current_event = self.event
-        hint = " ".join((PREVIEW_HINT, removed_text(summary.removed))).strip()
-        self.query_one("#summary-hint", Static).update(Content(hint))
-        await self.query_one("#summary", widgets.Markdown).update(render_markdown(summary))
+        self.show_level(removed_text(summary.removed))
+        text = render_outline(report_outline(summary))
+        await self.query_one("#summary", widgets.Markdown).update(text)
 
-    def action_export(self, unredacted: bool) -> None:
-        if not unredacted:
-            self.open_export_bar(False)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_export":
+            return self.exporting
+        if action in ("level", "export", "export_full"):
+            return not self.exporting
+        return True
+
+    def action_level(self, code: str, then_export: bool = False) -> None:
+        """Switch the preview (and the next export) to a level, confirming a restricted one."""
+        level = LEVELS[code]
+
+        async def switch(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.level = level
+            self.query_one("#export-bar").display = False
+            await self.action_reload()
+            if then_export:
+                self.open_export_bar()
+
+        if not level.confirm or level == self.level:
+            self.run_worker(switch())
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.open_export_bar(True)
-
         self.app.push_screen(
-            ConfirmScreen("Export WITH contact details?", UNREDACTED_DETAIL, yes="Include"),
-            answered,
+            ConfirmScreen(CONFIRM_QUESTION[code], CONFIRM_DETAIL[code], yes="Include"),
+            switch,
         )
 
-    def open_export_bar(self, unredacted: bool) -> None:
-        self.unredacted = unredacted
-        what = "UNREDACTED export (with contacts)" if unredacted else "Export"
+    def action_export(self) -> None:
+        self.open_export_bar()
+
+    def action_export_full(self) -> None:
+        if self.level == FULL:
+            self.open_export_bar()
+        else:
+            self.action_level("full", then_export=True)
+
+    def open_export_bar(self) -> None:
+        restricted = self.level.confirm
+        what = f"{self.level.label} export" + (f" ({self.level.marker[1:]})" if restricted else "")
         self.query_one("#export-label", Static).update(
             Content(
                 f"{what}: the files ({', '.join(FORMATS)}) go to this folder. "
                 "Enter writes them; Esc cancels."
             )
         )
-        self.query_one("#export-bar").set_class(unredacted, "-unredacted")
+        self.query_one("#export-bar").set_class(restricted, "-unredacted")
         folder = self.query_one("#export-dir", Input)
         if not folder.value:
             folder.value = str(default_export_dir(file_stem(self.event["slug"])))
@@ -137,6 +205,9 @@ class SummaryScreen(ConvenerScreen):
         result.update(content)
         result.set_class(error, "-error")
 
+    def show_progress(self, done: int, total: int) -> None:
+        self.query_one("#export-progress", ProgressBar).update(total=total, progress=done)
+
     @on(Input.Submitted, "#export-dir")
     async def export_to(self, message: Input.Submitted) -> None:
         typed = message.value.strip()
@@ -144,21 +215,65 @@ class SummaryScreen(ConvenerScreen):
             self.show_result(Content("Type a folder to export to."), error=True)
             return
         folder = Path(typed).expanduser().absolute()
-        event_id, unredacted = self.event["id"], self.unredacted
+        event_id, level = self.event["id"], self.level
         try:
-            self.written = await self.session.db.read(
-                lambda db: export_event(
-                    db, event_id, FORMATS, out_dir=folder, unredacted=unredacted
-                )
+            summary = await self.session.db.read(
+                lambda db: build_summary(db, event_id, level=level)
             )
         except ConvenerError as exc:
             self.show_result(Content(f"Not exported: {exc}"), error=True)
-            message.input.focus()
             return
-        names = "\n".join(f"  {path.name}" for path in self.written)
-        self.show_result(Content(f"Written {len(self.written)} files to {folder}:\n{names}"))
-        self.notify(f"Exported {len(self.written)} files to {folder}", markup=False, timeout=8)
+        self.cancel.clear()
+        self.exporting = True
+        self.refresh_bindings()
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.show_result(Content("Writing… (x cancels)"))
+        worker = self.run_worker(
+            lambda: self.render_and_write(summary, folder),
+            thread=True,
+            group="export",
+            exit_on_error=False,
+        )
+        self.query_one("#summary-scroll").focus()  # so x reaches the screen, not the box
+        with contextlib.suppress(WorkerFailed):
+            await worker.wait()  # its error, if any, is shown by finish_export
+        self.exporting = False
+        self.refresh_bindings()
+        bar.display = False
+        self.finish_export(worker.result, worker.error, folder, message.input)
+
+    def render_and_write(self, summary: Any, folder: Path) -> list[Path]:
+        """On a worker thread: render every file (PDF reports progress), then write them."""
+
+        def progress(done: int, total: int) -> None:
+            if self.cancel.is_set():
+                raise ExportCancelled("export cancelled; no file was written")
+            self.app.call_from_thread(self.show_progress, done, total)
+
+        rendered = render_files(summary, FORMATS, progress)
+        if self.cancel.is_set():
+            raise ExportCancelled("export cancelled; no file was written")
+        return write_files(summary.facts.slug, rendered, folder)
+
+    def finish_export(
+        self, written: list[Path] | None, error: BaseException | None, folder: Path, box: Input
+    ) -> None:
+        if error is not None or written is None:
+            reason = str(error) if isinstance(error, ConvenerError) else f"failed: {error}"
+            self.show_result(Content(f"Not exported: {reason}"), error=True)
+            box.focus()
+            return
+        self.written = written
+        names = "\n".join(f"  {path.name}" for path in written)
+        self.show_result(Content(f"Written {len(written)} files to {folder}:\n{names}"))
+        self.notify(f"Exported {len(written)} files to {folder}", markup=False, timeout=8)
         self.query_one("#summary-scroll").focus()
+
+    def action_cancel_export(self) -> None:
+        self.cancel.set()
+        self.show_result(Content("Cancelling…"))
 
     def action_back(self) -> None:
         bar = self.query_one("#export-bar")
