@@ -134,6 +134,7 @@ def migrated_template(
 def db(db_path: Path, migrated_template: Path) -> Iterator[Database]:
     """A fresh, migrated database for one test, opened through the one connection factory."""
     shutil.copyfile(migrated_template, db_path)
+    db_path.chmod(0o600)  # as Convener makes it (a copy gets the umask's 0644)
     database = connect(db_path)
     yield database
     database.close()

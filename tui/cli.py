@@ -30,7 +30,7 @@ from convener.storage.imports.dispatch import SHEET_SUFFIXES, import_file
 from convener.storage.imports.merge import apply_import, preview_import
 from convener.storage.imports.preview_text import preview_lines
 from convener.storage.imports.sample import load_sample
-from convener.storage.paths import default_backup_path, default_db_path
+from convener.storage.paths import cloud_synced, default_backup_path, default_db_path
 from convener.storage.reports.export import export_event, parse_formats
 from convener.storage.reports.formats import NAMES
 from convener.storage.reports.levels import FULL, Level, level_named
@@ -294,6 +294,13 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
         paths = export_salvaging(db, args, formats, level)
     for path in paths:
         print(path)
+    cloud = cloud_synced(paths[0].parent) if paths and level.confirm else None
+    if cloud:
+        print(
+            f"convener: warning: {paths[0].parent} is inside {cloud}, which copies files off "
+            f"this computer; the {level.label.lower()} export names people",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -173,3 +173,20 @@ async def test_three_levels_say_who_sees_what(
     names = sorted(p.name for p in (tmp_path / "ver").iterdir())
     stems = (n.rpartition(".") for n in FILES)
     assert names == sorted(f"{stem}-VERIFICATION.{ext}" for stem, _, ext in stems)
+
+
+async def test_a_restricted_export_into_a_cloud_folder_asks_twice(
+    make_app: Callable[..., ConvenerApp], sample_db: Path, tmp_path: Path
+) -> None:
+    app = make_app(start="summary", event_ref=FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_summary(pilot, app)
+        await pilot.press("2", "y")
+        await open_summary(pilot, app)
+        await pilot.press("e", "ctrl+u", *"Dropbox/reports", "enter")
+        await pilot.pause()
+        assert "is inside Dropbox" in " ".join(screen_text(app).split())
+        assert not (tmp_path / "Dropbox").exists()  # nothing written on the first Enter
+        await pilot.press("enter")
+        await written(pilot, app)
+    assert sorted((tmp_path / "Dropbox" / "reports").iterdir())

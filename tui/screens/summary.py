@@ -27,7 +27,7 @@ from textual.worker import WorkerFailed
 
 from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
-from convener.storage.paths import default_export_dir
+from convener.storage.paths import cloud_synced, default_export_dir
 from convener.storage.reports.export import FORMATS, file_stem, render_files, write_files
 from convener.storage.reports.levels import FULL, LEVELS, PUBLIC, Level
 from convener.storage.reports.markdown import render_outline
@@ -92,6 +92,7 @@ class SummaryScreen(ConvenerScreen):
         super().__init__()
         self.event = event
         self.level: Level = PUBLIC
+        self.cloud_agreed: Path | None = None  # a cloud-synced folder confirmed once
         self.written: list[Path] = []
         self.cancel = threading.Event()
         self.exporting = False
@@ -216,6 +217,18 @@ class SummaryScreen(ConvenerScreen):
             return
         folder = Path(typed).expanduser().absolute()
         event_id, level = self.event["id"], self.level
+        cloud = cloud_synced(folder) if level.confirm else None
+        if cloud and self.cloud_agreed != folder:
+            self.cloud_agreed = folder
+            self.show_result(
+                Content(
+                    f"{folder} is inside {cloud}, which copies what is written there off this "
+                    f"laptop, and the {level.label.lower()} export names people. Enter again "
+                    "writes it there anyway; or type a folder on this laptop or a USB stick."
+                ),
+                error=True,
+            )
+            return
         try:
             summary = await self.session.db.read(
                 lambda db: build_summary(db, event_id, level=level)
