@@ -62,10 +62,8 @@ def test_cli_warns_when_a_restricted_export_lands_in_a_cloud_folder(
     code = main(["--db", str(db_path), "export", "quetta", "--format", "md", "--out", str(synced)])
     _, err = capsys.readouterr()
     assert code == 0 and err == ""  # the public level names only who agreed
-    code = main(
-        ["--db", str(db_path), "export", "quetta", "--level", "full", "--format", "md"]
-        + ["--out", str(synced)]
-    )
+    argv = ["--db", str(db_path), "export", "quetta", "--level", "full", "--format", "md"]
+    code = main([*argv, "--out", str(synced)])
     _, err = capsys.readouterr()
     assert code == 0
     assert err.startswith("convener: warning: ") and "OneDrive - Sahil Foundation" in err
