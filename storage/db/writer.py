@@ -25,7 +25,7 @@ from convener.storage.db.connection import checkpoint, connect
 from convener.storage.errors import DatabaseError, ReadOnlyError
 
 T = TypeVar("T")
-WRITER_BUSY_MS = 500
+WRITER_BUSY_MS = 250  # short, so the UI says "waiting" within half a second; retried below
 StatusKind = Literal["saved", "waiting", "failed", "ready"]
 
 

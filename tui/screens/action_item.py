@@ -136,7 +136,10 @@ class ActionItemScreen(ConvenerModal):
 
     @on(Input.Submitted, "#due")
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
+        self.save_once(self.save())
+
+    async def save(self) -> None:
         from convener.storage.actions import add_action_item, update_action_item
 
         fields = self.fields()

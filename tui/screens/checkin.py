@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from convener.storage.errors import ConvenerError
-from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.base import ConvenerScreen, in_background
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
 from convener.tui.widgets.result_list import ResultList, local_time
@@ -35,7 +35,9 @@ class SearchBox(Input):
     """
 
     def __init__(self, on_value: Callable[[str], object], **kwargs: Any) -> None:
+        # No blinking: each blink redraws the box, a steady trickle over SSH and on battery.
         super().__init__(**kwargs)
+        self.cursor_blink = False
         self.on_value = on_value
 
     def watch_value(self, value: str) -> None:
@@ -132,12 +134,20 @@ class CheckinScreen(ConvenerScreen):
         self.results.move(delta)
 
     @on(Input.Submitted, "#search")
-    async def check_in_highlighted(self) -> None:
+    def check_in_highlighted(self) -> None:
+        """Start the check-in and return at once: the write may wait on a lock held by another
+        program, and a handler that awaited it would stall this screen's messages (no
+        repaint, no clock, no typed letters) for as long as the lock is held."""
         entry = self.results.highlighted
         if entry is None:
             self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
             return
         name = shown_name(entry.row)
+        person_id = entry.row["id"]
+        if person_id in self.results.pending:
+            self.notify(f"{name} is still being saved.", markup=False)
+            self.clear_search()
+            return
         if entry.row.get("checked_in_at"):
             self.notify(
                 f"{name} is already checked in (at {local_time(entry.row['checked_in_at'])}).",
@@ -145,17 +155,25 @@ class CheckinScreen(ConvenerScreen):
             )
             self.clear_search()
             return
+        # Clear at once: the next arrival's letters must not land in this search while the
+        # write waits (e.g. on a lock held by another program).
+        self.results.pending.add(person_id)
+        self.clear_search()
+        in_background(self, self.save_check_in(entry, name))
+
+    async def save_check_in(self, entry: Entry, name: str) -> None:
+        """The write, in a worker: the row shows "… saving" until it commits, never "✓"."""
         from convener.storage.checkins import check_in
 
         event_id, person_id = self.event["id"], entry.row["id"]
-        # Clear at once: the next arrival's letters must not land in this search while the
-        # write waits (e.g. on a lock held by another program).
-        self.clear_search()
         try:
             result = await self.session.db.write(lambda db: check_in(db, event_id, person_id))
         except ConvenerError as exc:
             self.notify(f"{name} was NOT checked in: {exc}", severity="error", markup=False)
             return
+        finally:
+            self.results.pending.discard(person_id)
+            self.results.refresh()
         self.apply(entry, result.attendee)
         self.last_checked.append(person_id)
         self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
@@ -171,7 +189,11 @@ class CheckinScreen(ConvenerScreen):
         self.refresh_results()
         search.focus()
 
-    async def action_undo_last(self) -> None:
+    def action_undo_last(self) -> None:
+        # Actions run inside the app's key handling: a lock wait there would stall every key.
+        in_background(self, self.undo_last())
+
+    async def undo_last(self) -> None:
         from convener.storage.checkins import last_check_in
 
         event_id = self.event["id"]
@@ -181,12 +203,12 @@ class CheckinScreen(ConvenerScreen):
             return
         await self.uncheck(last["person_id"])
 
-    async def action_uncheck(self) -> None:
+    def action_uncheck(self) -> None:
         entry = self.results.highlighted
         if entry is None or not entry.row.get("checked_in_at"):
             self.notify("The highlighted person is not checked in.")
             return
-        await self.uncheck(entry.row["id"])
+        in_background(self, self.uncheck(entry.row["id"]))
 
     async def uncheck(self, person_id: str) -> None:
         from convener.storage.attendees import get_attendee

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from convener.storage.errors import ConvenerError
 from convener.tui.messages import OpenEventScreen
-from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.widgets.top_bar import TopBar
 
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
@@ -109,7 +109,10 @@ class HomeScreen(ConvenerScreen):
 
         await self.app.push_screen(SetupScreen(None))
 
-    async def action_load_sample(self) -> None:
+    def action_load_sample(self) -> None:
+        in_background(self, self.load_sample())
+
+    async def load_sample(self) -> None:
         from convener.storage.imports.sample import ensure_sample
 
         try:
@@ -166,4 +169,4 @@ class HomeScreen(ConvenerScreen):
             self.notify("Event deleted.")
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answer)
+        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), later(self, answer))

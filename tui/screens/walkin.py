@@ -84,7 +84,10 @@ class WalkInScreen(ConvenerModal):
         return out
 
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
+        self.save_once(self.save())
+
+    async def save(self) -> None:
         fields = self.values()
         missing = {f: "is required" for f in REQUIRED if not str(fields[f]).strip()}
         self.show_errors(missing)

@@ -58,6 +58,7 @@ class ResultList(Widget, can_focus=False):
         self._styles: dict[bool, tuple[Style, Style, Style]] | None = None
         self._width = 0
         self._times: dict[str, str] = {}
+        self.pending: set[str] = set()  # people whose check-in is still being written
 
     def show(self, entries: list[Entry]) -> None:
         """Replace the rows; the cursor goes back to the first match."""
@@ -121,7 +122,10 @@ class ResultList(Widget, can_focus=False):
         row = entry.row
         style, detail_style, done_style = self.line_styles(index == self.cursor)
         stamp = row.get("checked_in_at")
-        status = f"✓ checked in at {self.time_of(stamp)}" if stamp else ""
+        if row["id"] in self.pending:
+            status = "… saving"
+        else:
+            status = f"✓ checked in at {self.time_of(stamp)}" if stamp else ""
         marker = "(protected) " if row.get("protected") else ""
         name_width = max(20, width * 2 // 5)
         detail_width = max(0, width - name_width - 25)
