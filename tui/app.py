@@ -22,7 +22,12 @@ from convener.storage.db.lock import InstanceLock
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import ConvenerError
 from convener.tui import output_guard
-from convener.tui.messages import CurrentEventChanged, OpenEventScreen, SaveStatusChanged
+from convener.tui.messages import (
+    CurrentEventChanged,
+    DatabaseChanged,
+    OpenEventScreen,
+    SaveStatusChanged,
+)
 from convener.tui.session import Session
 from convener.tui.widgets.top_bar import TopBar
 
@@ -63,7 +68,12 @@ class ConvenerApp(App[int]):
         self.clock = clock or time.time
         self.save_status: WriterStatus | None = None
         self.failed_writes: list[WriterStatus] = []
-        self.writer = Writer(db_path, read_only=read_only, on_status=self._status_from_thread)
+        self.writer = Writer(
+            db_path,
+            read_only=read_only,
+            on_status=self._status_from_thread,
+            on_outside_change=lambda: self.post_message(DatabaseChanged()),
+        )
         self.session = Session(
             self.writer,
             read_only=read_only,
@@ -140,6 +150,10 @@ class ConvenerApp(App[int]):
             )
         for bar in self.screen.query(TopBar):
             bar.show_status(self.save_status, self.read_only)
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Someone else wrote: the screen on top shows it (screens below read on return)."""
+        self.screen.post_message(DatabaseChanged())
 
     def on_current_event_changed(self, message: CurrentEventChanged) -> None:
         for bar in self.screen.query(TopBar):

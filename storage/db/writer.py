@@ -25,6 +25,7 @@ from convener.storage.db.connection import checkpoint, connect
 from convener.storage.errors import DatabaseError, ReadOnlyError
 
 T = TypeVar("T")
+WATCH_EVERY = 0.25  # seconds idle between looks at PRAGMA data_version
 WRITER_BUSY_MS = 250  # short, so the UI says "waiting" within half a second; retried below
 StatusKind = Literal["saved", "waiting", "failed", "ready"]
 
@@ -65,11 +66,13 @@ class Writer:
         read_only: bool = False,
         retry_for: float = 120.0,
         on_status: Callable[[WriterStatus], None] | None = None,
+        on_outside_change: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         self.read_only = read_only
         self.retry_for = retry_for
         self.on_status = on_status or (lambda status: None)
+        self.on_outside_change = on_outside_change
         self._jobs: queue.Queue[tuple[Callable[[Database], Any], Future[Any], bool] | None] = (
             queue.Queue()
         )
@@ -113,16 +116,37 @@ class Writer:
             self._ready.set_exception(exc)
             return
         self._ready.set_result(None)
+        seen = data_version(db)
         try:
-            while (item := self._jobs.get()) is not None:
+            while True:
+                try:
+                    item = self._jobs.get(timeout=WATCH_EVERY)
+                except queue.Empty:
+                    seen = self._look_for_outside_change(db, seen)
+                    continue
+                if item is None:
+                    break
                 job, future, write = item
                 if future.set_running_or_notify_cancel():
                     self._execute(db, job, future, write)
+                seen = self._look_for_outside_change(db, seen)
         finally:
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
                     checkpoint(db)
             db.close()
+
+    def _look_for_outside_change(self, db: Database, seen: int | None) -> int | None:
+        """Tell the UI when another connection (`convener import`, a second window) committed.
+
+        `PRAGMA data_version` changes only for commits made by other connections, and reading
+        it touches no table: cheap enough to ask four times a second while idle."""
+        if self.on_outside_change is None:
+            return seen
+        now = data_version(db)
+        if seen is not None and now is not None and now != seen:
+            self.on_outside_change()
+        return now
 
     def _execute(
         self, db: Database, job: Callable[[Database], Any], future: Future[Any], write: bool
@@ -149,3 +173,11 @@ class Writer:
                 self.on_status(WriterStatus("saved", "", time.time()))
             future.set_result(result)
             return
+
+
+def data_version(db: Database) -> int | None:
+    """SQLite's change counter for commits by other connections (None if it cannot be read)."""
+    try:
+        return int(db.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.Error:
+        return None

@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from convener.storage.errors import ConvenerError
+from convener.tui.messages import DatabaseChanged
 from convener.tui.screens.base import ConvenerScreen, in_background
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
@@ -90,18 +91,29 @@ class CheckinScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
+        await self.load()
+        self.query_one("#search", Input).focus()
+
+    async def load(self) -> None:
+        """Read the door list and show it, keeping what is typed and who is highlighted."""
         from convener.storage.attendees import door_list
 
         event_id = self.event["id"]
         rows = await self.session.db.read(lambda db: door_list(db, event_id))
+        highlighted = self.results.highlighted
         self.index = AttendeeIndex.build(rows)
         # The rows live as long as the screen: take them (and everything older) out of the
         # cyclic collector's sight, or each full collection walks them all again, a pause of
         # tens of milliseconds in the middle of typing. on_unmount gives them back.
         gc.freeze()
         self.refresh_results()
+        if highlighted is not None:
+            self.results.select(highlighted.row["id"])
         self.update_panel()
-        self.query_one("#search", Input).focus()
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """`convener import` (or another window) wrote: show the new people within a second."""
+        self.run_worker(self.load(), group="checkin-load", exclusive=True)
 
     def on_unmount(self) -> None:
         gc.unfreeze()

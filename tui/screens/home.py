@@ -56,6 +56,9 @@ class HomeScreen(ConvenerScreen):
             table.add_column(label, width=width)
         self.reload()
 
+    def on_database_changed(self) -> None:
+        self.reload()
+
     def on_screen_resume(self) -> None:
         self.session.current_event = None
         self.reload()

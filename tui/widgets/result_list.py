@@ -71,6 +71,13 @@ class ResultList(Widget, can_focus=False):
     def highlighted(self) -> Entry | None:
         return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
 
+    def select(self, person_id: str) -> None:
+        """Put the cursor on `person_id` if they are listed (after the list was read again)."""
+        for at, entry in enumerate(self.entries):
+            if entry.row["id"] == person_id:
+                self.cursor = at
+                return
+
     def move(self, delta: int) -> None:
         if self.entries:
             self.cursor = max(0, min(len(self.entries) - 1, self.cursor + delta))
