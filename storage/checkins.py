@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from convener.storage.attendees import add_attendee, get_attendee
 from convener.storage.clock import utc_now
 from convener.storage.db.migrations import device_id
-from convener.storage.rows import audit, insert, one
+from convener.storage.rows import audit, hlc_now, insert, one
 
 
 @dataclass
@@ -32,10 +32,11 @@ def check_in(db: Database, event_id: str, person_id: str) -> CheckinResult:
         attendee = get_attendee(db, event_id, person_id)
         created = attendee["checkin_id"] is None
         if created:
+            at, hlc = hlc_now(db, event_id)
             row = insert(
                 db,
                 "checkins",
-                {"event_id": event_id, "person_id": person_id, "checked_in_at": utc_now()},
+                {"event_id": event_id, "person_id": person_id, "checked_in_at": at, "hlc": hlc},
             )
             audit(db, "check_in", "checkin", row["id"], event_id, {"person_id": person_id})
             attendee = {**attendee, "checked_in_at": row["checked_in_at"], "checkin_id": row["id"]}
@@ -65,7 +66,7 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     return one(
         db,
         "SELECT * FROM checkins WHERE event_id = ? AND undone_at IS NULL "
-        "ORDER BY checked_in_at DESC, rowid DESC LIMIT 1",
+        "ORDER BY hlc DESC, rowid DESC LIMIT 1",
         [event_id],
     )
 
@@ -111,7 +112,7 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at
            FROM checkins c JOIN people p ON p.id = c.person_id
            WHERE c.event_id = ? AND c.undone_at IS NULL
-           ORDER BY c.checked_in_at DESC, c.rowid DESC LIMIT ?""",
+           ORDER BY c.hlc DESC, c.rowid DESC LIMIT ?""",
             [event_id, latest],
         )
     )

@@ -10,8 +10,9 @@ from sqlite_utils import Database
 from convener.storage.clock import parse_utc, utc_now
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.events import get_event
+from convener.storage.hlc import Stamp
 from convener.storage.records import MAX_BLOCK, Problems, as_line
-from convener.storage.rows import audit, insert, one, update
+from convener.storage.rows import audit, hlc_now, hlc_stamp, insert, one, this_device, update
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import clean_block, clean_line
 
@@ -90,14 +91,18 @@ def add_note(
     """
     row = validate_note(fields)
     event = get_event(db, event_id)
-    at = noted_at or utc_now()
     with db.atomic():
+        if noted_at:  # a note recorded for a given time is ordered by that time
+            at, hlc = noted_at, str(Stamp.from_utc(noted_at, this_device(db)))
+        else:
+            at, hlc = hlc_now(db, event_id)
         saved = insert(
             db,
             "notes",
             {
                 "event_id": event_id,
                 "noted_at": at,
+                "hlc": hlc,
                 "elapsed_seconds": elapsed_since_start(event, at),
                 **row,
             },
@@ -121,7 +126,7 @@ def list_notes(
     where = "" if include_deleted else " AND n.deleted_at IS NULL"
     return list(
         db.query(
-            NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.noted_at, n.rowid",
+            NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.hlc, n.rowid",
             [event_id],
         )
     )
@@ -138,7 +143,11 @@ def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, A
             insert(
                 db,
                 "note_revisions",
-                {"note_id": note_id, "previous": json.dumps(previous, ensure_ascii=False)},
+                {
+                    "note_id": note_id,
+                    "previous": json.dumps(previous, ensure_ascii=False),
+                    "hlc": hlc_stamp(db, current["event_id"]),
+                },
             )
             update(db, "notes", note_id, changes)
             db.execute("DELETE FROM drafts WHERE note_id = ?", [note_id])
@@ -151,7 +160,7 @@ def note_history(db: Database, note_id: str) -> list[dict[str, Any]]:
     return [
         {**r, "previous": json.loads(r["previous"])}
         for r in db.query(
-            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY created_at, rowid", [note_id]
+            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY hlc, rowid", [note_id]
         )
     ]
 

@@ -72,7 +72,7 @@ class ConvenerApp(App[int]):
             db_path,
             read_only=read_only,
             on_status=self._status_from_thread,
-            on_outside_change=lambda: self.post_message(DatabaseChanged()),
+            on_outside_change=self._changed_outside,
         )
         self.session = Session(
             self.writer,
@@ -89,6 +89,9 @@ class ConvenerApp(App[int]):
 
     def _event_changed(self, event: dict[str, Any] | None) -> None:
         self.post_message(CurrentEventChanged(event))
+
+    def _changed_outside(self) -> None:
+        self.post_message(DatabaseChanged())
 
     def _status_from_thread(self, status: WriterStatus) -> None:
         self.post_message(SaveStatusChanged(status))

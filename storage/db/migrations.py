@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.backup import backup_before_migration
 from convener.storage.errors import NewerSchemaError
+from convener.storage.hlc import Stamp
 
 Migration = Callable[[Database], None]
 
@@ -211,7 +212,33 @@ def m001_initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
 
 
-MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", m001_initial),)
+def m005_hlc(db: Database) -> None:
+    """Hybrid logical clock stamps (storage/hlc.py) on notes, edits and check-ins, backfilled
+    from their wall times; and the event's UTC offset, for times written without one."""
+    for table, column in (
+        ("notes", "noted_at"),
+        ("note_revisions", "created_at"),
+        ("checkins", "checked_in_at"),
+    ):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hlc TEXT")
+        seen: dict[tuple[str, str], int] = {}
+        rows = db.execute(
+            f"SELECT rowid, {column}, coalesce(device_id, '') FROM {table} ORDER BY {column}, rowid"
+        ).fetchall()
+        for rowid, at, device in rows:
+            if not at:
+                continue
+            counter = seen[(at, device)] = seen.get((at, device), -1) + 1
+            hlc = str(Stamp.from_utc(at, device or "unknown", counter))
+            db.execute(f"UPDATE {table} SET hlc = ? WHERE rowid = ?", [hlc, rowid])
+    db.execute("CREATE INDEX notes_event_hlc ON notes(event_id, hlc)")
+    db.execute("ALTER TABLE events ADD COLUMN utc_offset TEXT")
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial", m001_initial),
+    (5, "hybrid logical clock", m005_hlc),
+)
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -211,6 +211,10 @@ def render_docx(summary: Summary) -> bytes:
     _front(writer, summary)
     _participation(writer, summary)
     _remarks(writer, summary)
+    if summary.clock_jumps:
+        writer.heading("A note on times", 1)
+        for jump in summary.clock_jumps:
+            writer.bullet((jump.text, ""))
     _annex(writer, summary)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -118,6 +118,9 @@ def render_markdown(summary: Summary) -> str:
         out += [*table(("Who", "What", "By when", "Status"), actions), ""]
     if not actions and not summary.commitments:
         out += [NONE_RECORDED, ""]
+    if summary.clock_jumps:
+        out += ["## A note on times", ""]
+        out += [*(f"- {md_escape(j.text)}" for j in summary.clock_jumps), ""]
     out += _annex(summary)
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -141,6 +141,16 @@ class ActionPoint:
 
 
 @dataclass(frozen=True)
+class ClockJump:
+    """The computer's clock moved while notes or check-ins were being stamped (storage/hlc.py)."""
+
+    before: str  # UTC stamps: what the clock read, then what it read next
+    after: str
+    seconds: float
+    text: str
+
+
+@dataclass(frozen=True)
 class Summary:
     """Everything the writers need; `unredacted` says contacts are included."""
 
@@ -156,6 +166,7 @@ class Summary:
     annex: tuple[Attendee, ...]
     annex_unlisted: int
     unredacted: bool
+    clock_jumps: tuple[ClockJump, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == kind)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -22,6 +23,7 @@ from convener.storage.reports.model import (
     ActionPoint,
     AgendaEntry,
     Attendee,
+    ClockJump,
     EventFacts,
     Point,
     SpeakerPoints,
@@ -36,6 +38,7 @@ from convener.storage.reports.redaction import (
 )
 from convener.storage.reports.tallies import Participation, participation
 from convener.storage.reports.wording import (
+    clock_jump_sentence,
     local_datetime,
     local_time,
     long_date,
@@ -104,6 +107,7 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
         annex=tuple(annex),
         annex_unlisted=tallies.total - len(annex),
         unredacted=unredacted,
+        clock_jumps=_clock_jumps(db, event["id"]),
     )
 
 
@@ -201,7 +205,7 @@ def _points(
     db: Database, event_id: str, tax: Taxonomy, scrub: Scrubber, *, chatham: bool, unredacted: bool
 ) -> list[Point]:
     rows = db.query(
-        NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.noted_at, n.rowid",
+        NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.hlc, n.rowid",
         [event_id],
     )
     points = []
@@ -229,6 +233,28 @@ def _points(
             )
         )
     return points
+
+
+def _clock_jumps(db: Database, event_id: str) -> tuple[ClockJump, ...]:
+    """Jumps of the computer's clock noticed while this event's records were stamped."""
+    jumps = []
+    for row in db.query(
+        "SELECT detail FROM audit WHERE action = 'clock_jump' AND event_id = ? ORDER BY rowid",
+        [event_id],
+    ):
+        try:
+            detail = json.loads(row["detail"])
+            before, after = _utc(int(detail["before_ms"])), _utc(int(detail["after_ms"]))
+            seconds = float(detail["seconds"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        jumps.append(ClockJump(before, after, seconds, clock_jump_sentence(before, after, seconds)))
+    return tuple(jumps)
+
+
+def _utc(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _tags(raw: str | None) -> list[str]:

@@ -127,19 +127,19 @@ def make_step(fail_at: str) -> Migration:
 def test_failing_migration_rolls_back_completely(db_path: Path, fail_at: str) -> None:
     db = connect(db_path)
     db.execute("INSERT INTO settings(key, value) VALUES ('k', 'precious')")
-    steps = (MIGRATIONS[0], (2, "broken", make_step(fail_at)))
+    steps = (*MIGRATIONS, (LATEST + 1, "broken", make_step(fail_at)))
     with pytest.raises((RuntimeError, sqlite3.OperationalError)):
         migrate(db, steps)
     assert not db.conn.in_transaction
     assert "widgets" not in db.table_names()
     assert "extra" not in {c.name for c in db["settings"].columns}
-    assert current_version(db) == 1
-    assert db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == 1
+    assert current_version(db) == LATEST
+    assert db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == LATEST
     assert db.execute("SELECT value FROM settings WHERE key = 'k'").fetchone()[0] == "precious"
     db.close()
     # The file on disk agrees, and a later good migration still applies.
     with connect(db_path) as again:
-        assert current_version(again) == 1
+        assert current_version(again) == LATEST
         assert "widgets" not in again.table_names()
 
 
