@@ -14,14 +14,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from convener.storage.db.lock import InstanceLock
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import ConvenerError
 from convener.tui import output_guard
+from convener.tui.driver import FLOOD_DRIVER
+from convener.tui.keyguard import KeyGuard
 from convener.tui.messages import (
     CurrentEventChanged,
     DatabaseChanged,
@@ -66,6 +70,8 @@ class ConvenerApp(App[int]):
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.clock = clock or time.time
+        self.key_guard = KeyGuard()
+        self._shown_screen: Screen[Any] | None = None
         self.save_status: WriterStatus | None = None
         self.failed_writes: list[WriterStatus] = []
         self.writer = Writer(
@@ -96,8 +102,31 @@ class ConvenerApp(App[int]):
     def _status_from_thread(self, status: WriterStatus) -> None:
         self.post_message(SaveStatusChanged(status))
 
+    async def on_event(self, event: events.Event) -> None:
+        """Type-ahead never runs actions (tui/keyguard.py): such keys stop here."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not self.key_guard.allows(event, self.focused)
+        ):
+            return
+        await super().on_event(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, with key floods turned into pastes where we can (driver.py)."""
+        driver = super().get_driver_class()
+        if FLOOD_DRIVER is not None and driver.__name__ == "LinuxDriver":
+            return FLOOD_DRIVER
+        return driver
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        self.key_guard.screen_changed(self._shown_screen, screen)
+        self._shown_screen = screen
+
     async def on_mount(self) -> None:
         import asyncio
+
+        self.screen_change_signal.subscribe(self, self._screen_changed)
 
         from convener.tui.screens.home import HomeScreen
 

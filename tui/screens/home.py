@@ -172,4 +172,6 @@ class HomeScreen(ConvenerScreen):
             self.notify("Event deleted.")
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), later(self, answer))
+        self.app.push_screen(
+            ConfirmScreen(question, detail, yes="Delete", careful=True), later(self, answer)
+        )

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Static
 
 from convener.storage.errors import ConvenerError, ValidationError
+from convener.tui.keyguard import key_guard
 
 Importer = Callable[[Path], Awaitable[str]]
 
@@ -68,7 +69,8 @@ class ImportScreen(ModalScreen[str | None]):
     async def run_import(self, path: Path) -> None:
         self.show_problems([f"Importing {path} …"])
         try:
-            summary = await self.importer(path)
+            with key_guard(self.app).job():
+                summary = await self.importer(path)
         except ValidationError as exc:
             self.show_problems(
                 [

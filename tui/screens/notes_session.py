@@ -253,7 +253,9 @@ class NotesBase(ConvenerScreen):
             self.notify("Note deleted (ctrl+z restores it).")
             self.refresh_composer()
 
-        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), later(self, answered))
+        self.app.push_screen(
+            ConfirmScreen(question, detail, yes="Delete", careful=True), later(self, answered)
+        )
 
     def action_restore_note(self) -> None:
         if not self.deleted:

@@ -19,9 +19,11 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from convener.storage.errors import ValidationError
+from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
 from convener.tui.session import HasSession, Session
+from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, choices, save_or_show
 from convener.tui.widgets.result_list import local_time
 
@@ -99,7 +101,12 @@ class AttendeeForm(ConvenerModal):
         """The Input, or for a taxonomy field the Select, prefilled from the attendee."""
         vocab = VOCABULARIES.get(name)
         if vocab is None:
-            return Input(str(self.attendee.get(name) or ""), id=name, select_on_focus=False)
+            return BoundedInput(
+                str(self.attendee.get(name) or ""),
+                id=name,
+                select_on_focus=False,
+                max_length=MAX_NAME if name == "name" else 0,
+            )
         codes = getattr(load_taxonomy(), vocab)
         value = self.attendee.get(name)
         return Select(
@@ -250,7 +257,7 @@ class AttendeePane(Vertical):
             self.table.focus()
 
         question = f"Remove {name} from the expected attendees?"
-        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
+        self.app.push_screen(ConfirmScreen(question, yes="Remove", careful=True), answer)
 
     def import_list(self) -> None:
         from convener.tui.screens.import_file import ImportScreen

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, Static
 
 from convener.storage.errors import ConvenerError
+from convener.tui.keyguard import key_guard
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.widgets.top_bar import TopBar
 
@@ -101,7 +102,9 @@ class SummaryScreen(ConvenerScreen):
                 self.open_export_bar(True)
 
         self.app.push_screen(
-            ConfirmScreen("Export WITH contact details?", UNREDACTED_DETAIL, yes="Include"),
+            ConfirmScreen(
+                "Export WITH contact details?", UNREDACTED_DETAIL, yes="Include", careful=True
+            ),
             answered,
         )
 
@@ -132,24 +135,29 @@ class SummaryScreen(ConvenerScreen):
         result.set_class(error, "-error")
 
     @on(Input.Submitted, "#export-dir")
-    async def export_to(self, message: Input.Submitted) -> None:
-        from convener.storage.reports.export import FORMATS, export_event
-
+    def export_to(self, message: Input.Submitted) -> None:
         typed = message.value.strip()
         if not typed:
             self.show_result(Content("Type a folder to export to."), error=True)
             return
-        folder = Path(typed).expanduser().absolute()
+        self.show_result(Content("Exporting …"))
+        self.run_worker(self.export(Path(typed).expanduser().absolute()), group="export")
+
+    async def export(self, folder: Path) -> None:
+        """In a worker (a long job: keys typed meanwhile run nothing, tui/keyguard.py)."""
+        from convener.storage.reports.export import FORMATS, export_event
+
         event_id, unredacted = self.event["id"], self.unredacted
         try:
-            self.written = await self.session.db.read(
-                lambda db: export_event(
-                    db, event_id, FORMATS, out_dir=folder, unredacted=unredacted
+            with key_guard(self.app).job():
+                self.written = await self.session.db.read(
+                    lambda db: export_event(
+                        db, event_id, FORMATS, out_dir=folder, unredacted=unredacted
+                    )
                 )
-            )
         except ConvenerError as exc:
             self.show_result(Content(f"Not exported: {exc}"), error=True)
-            message.input.focus()
+            self.query_one("#export-dir", Input).focus()
             return
         names = "\n".join(f"  {path.name}" for path in self.written)
         self.show_result(Content(f"Written {len(self.written)} files to {folder}:\n{names}"))

@@ -16,9 +16,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import name_key
 from convener.tui.screens.base import ConvenerModal
+from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, save_or_show, select
 from convener.tui.widgets.result_list import local_time
 
@@ -44,7 +46,11 @@ class WalkInScreen(ConvenerModal):
         tax = load_taxonomy()
         with VerticalScroll(id="dialog", classes="form"):
             yield Static(Content("Walk-in: add and check in"), classes="question")
-            yield Field("Name *", Input(self.typed_name, id="name", compact=True), name="name")
+            yield Field(
+                "Name *",
+                BoundedInput(self.typed_name, id="name", compact=True, max_length=MAX_NAME),
+                name="name",
+            )
             yield Field(
                 "Organisation *", Input(id="organisation", compact=True), name="organisation"
             )
