@@ -18,7 +18,7 @@ from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.note_prompts import DraftPrompt
 from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 
 PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"
@@ -71,6 +71,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await ready_for_keys(pilot)
 
 
 async def start_notes(pilot: Any, app: ConvenerApp) -> NotesScreen:

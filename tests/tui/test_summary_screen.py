@@ -12,7 +12,7 @@ import pytest
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import SIZE, screen_text
+from tests.tui.conftest import SIZE, ready_for_keys, screen_text
 
 FULL = "quetta-dialogue"
 FILES = [
@@ -101,11 +101,17 @@ async def test_unredacted_export_is_asked_for(
         await pilot.press("n")
         await pilot.pause()
         assert not app.screen.query_one("#export-bar").display  # nothing without a yes
-        await pilot.press("u", "y")
+        await ready_for_keys(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        await ready_for_keys(pilot)  # "yes" counts once the question was shown a second
+        await pilot.press("y")
         await pilot.pause()
         assert "UNREDACTED" in screen_text(app)
+        await ready_for_keys(pilot)
         await pilot.press("ctrl+u", *"private", "enter")
         await pilot.pause()
+        await app.workers.wait_for_complete()
     names = sorted(p.name for p in (tmp_path / "private").iterdir())
     assert names and all("UNREDACTED" in n for n in names)
 
