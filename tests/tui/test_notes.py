@@ -319,7 +319,9 @@ async def test_restore_a_deleted_note(
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_notes(pilot, app)
         before = len(screen.timeline.notes)
-        await pilot.press("tab", "up", "f8", "y")
+        await pilot.press("tab", "up", "f8")
+        await settle(pilot)  # a delete is answered only after a second (confirm.py)
+        await pilot.press("y")
         await settle(pilot)
         assert len(screen.timeline.notes) == before - 1
         await pilot.press("ctrl+z")
