@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -27,13 +28,35 @@ def default_db_path() -> Path:
     return data_dir() / "convener.db"
 
 
-def default_export_dir(slug: str) -> Path:
-    """A folder per event under the user's documents (or data dir when there is none)."""
+def documents_dir() -> Path:
+    """The user's documents folder (`~/Documents`, Windows' Documents), existing or not."""
     import platformdirs
 
-    docs = Path(platformdirs.user_documents_dir())
-    base = docs if docs.is_dir() else data_dir()
-    return base / "Convener" / slug
+    return Path(platformdirs.user_documents_dir())
+
+
+def default_export_dir(slug: str) -> Path:
+    """`Documents/Convener/<event>/`: where a coordinator looks for the report (created on
+    export if Documents does not exist yet, never hidden under the data folder)."""
+    return documents_dir() / "Convener" / slug
+
+
+# Folder names that sync desktop clients put in a path (OneDrive, Dropbox, Google Drive,
+# iCloud, Box, pCloud, MEGA): whatever is written below them leaves the laptop. A name may be
+# followed by " - Organisation" or " (Personal)", never run into another word.
+_CLOUD_FOLDER = re.compile(
+    r"(onedrive|dropbox|google ?drive|my drive|icloud drive|mobile documents|box sync|"
+    r"box|pcloud drive|megasync)([ -].*)?|icloud~.*",
+    re.IGNORECASE,
+)
+
+
+def cloud_synced(path: Path) -> str | None:
+    """The name of the cloud-sync folder `path` lies in (as seen from the path), or None."""
+    for part in path.expanduser().parts:
+        if _CLOUD_FOLDER.fullmatch(part):
+            return part
+    return None
 
 
 def ensure_private_dir(path: Path) -> None:

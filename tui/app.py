@@ -29,6 +29,7 @@ from convener.tui.keyguard import KeyGuard
 from convener.tui.messages import (
     CurrentEventChanged,
     DatabaseChanged,
+    GoHome,
     OpenEventScreen,
     SaveStatusChanged,
 )
@@ -44,6 +45,12 @@ class ConvenerApp(App[int]):
     CSS_PATH = "convener.tcss"
     TITLE = "Convener"
     ENABLE_COMMAND_PALETTE = True
+    # Below 100 columns side panels fold away (ctrl+o brings them back); 150+ is roomy.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as a plain attribute)
+        (0, "-narrow"),
+        (100, "-medium"),
+        (150, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-alt"),
@@ -168,6 +175,11 @@ class ConvenerApp(App[int]):
 
         self.session.current_event = event
         await self.push_screen(screen_for(where, event))
+
+    async def on_go_home(self, message: GoHome) -> None:
+        # The stack is [default, home, ...event screens]: pop back to home.
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
 
     async def on_open_event_screen(self, message: OpenEventScreen) -> None:
         await self.open_event(message.event, message.where)

@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from convener.storage.errors import ConvenerError
+from convener.storage.event_lookup import AmbiguousEventError, find_event
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EVENT_HELP = "slug, id, the start of a slug, or words of the title"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
-    p.add_argument("--event", metavar="EVENT", help="slug or id of the event (attendee lists)")
+    p.add_argument("--event", metavar="EVENT", help="the event of an attendee list: " + EVENT_HELP)
     sub.add_parser("events", help="list the events in the database")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
     for name, what in (
@@ -41,9 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("setup", "the event setup screen"),
     ):
         p = sub.add_parser(name, help=f"open {what} of EVENT")
-        p.add_argument("event", metavar="EVENT", help="slug or id")
+        p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p = sub.add_parser("export", help="write the summary and data files of EVENT")
-    p.add_argument("event", metavar="EVENT")
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument(
         "--format",
         default="md,csv,docx,json",
@@ -70,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS.get(args.command or "", cmd_open)
     try:
         return handler(db_path, args)
+    except AmbiguousEventError as exc:
+        print(f"convener: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ConvenerError as exc:
         print(f"convener: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -81,10 +86,15 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
     from convener.tui.app import run_app
 
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
+    ref = getattr(args, "event", None)
+    if ref and db_path.exists():
+        # Resolve what was typed before the terminal is taken over: an unknown or ambiguous
+        # EVENT is one sentence on stderr, not a message inside a screen.
+        ref = resolved_slug(db_path, ref)
     return run_app(
         db_path,
         screen=screen,
-        event_ref=getattr(args, "event", None),
+        event_ref=ref,
         demo=args.command == "demo",
         read_only=args.read_only,
     )
@@ -95,10 +105,19 @@ def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
     from convener.storage.imports.dispatch import import_file
 
     with connect(db_path) as db:
-        report = import_file(db, args.file, args.event)
+        ref = find_event(db, args.event)["slug"] if args.event else None
+        report = import_file(db, args.file, ref)
     state = "imported" if report.changed else "already up to date"
     print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
     return 0
+
+
+def resolved_slug(db_path: Path, ref: str) -> str:
+    """The slug of the one event `ref` names (exact slug, id, unique prefix, title words)."""
+    from convener.storage.db.connection import connect
+
+    with connect(db_path, read_only=True) as db:
+        return str(find_event(db, ref)["slug"])
 
 
 def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
@@ -125,7 +144,8 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:
-        paths = export_event(db, args.event, formats, out_dir=args.out, unredacted=args.unredacted)
+        slug = find_event(db, args.event)["slug"]
+        paths = export_event(db, slug, formats, out_dir=args.out, unredacted=args.unredacted)
     for path in paths:
         print(path)
     return 0

@@ -42,3 +42,7 @@ class OpenEventScreen(Message):
         super().__init__()
         self.event = event
         self.where = where
+
+
+class GoHome(Message):
+    """Leave every event screen for the home screen (Escape from the summary)."""

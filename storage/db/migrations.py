@@ -212,7 +212,7 @@ def m001_initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
 
 
-def m005_hlc(db: Database) -> None:
+def m002_hlc(db: Database) -> None:
     """Hybrid logical clock stamps (storage/hlc.py) on notes, edits and check-ins, backfilled
     from their wall times; and the event's UTC offset, for times written without one."""
     for table, column in (
@@ -237,7 +237,7 @@ def m005_hlc(db: Database) -> None:
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
-    (5, "hybrid logical clock", m005_hlc),
+    (2, "hybrid logical clock", m002_hlc),
 )
 LATEST = MIGRATIONS[-1][0]
 

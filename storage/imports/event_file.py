@@ -186,7 +186,7 @@ def _import_into(
 
 
 def _stamp_hlc(db: Database, rows: list[dict[str, Any]], column: str) -> None:
-    """HLC stamps for imported rows from their own times (as migration 5 backfills them):
+    """HLC stamps for imported rows from their own times (as migration 2 backfills them):
     the file's order breaks ties, and the same file gives the same stamps again."""
     device = this_device(db)
     seen: dict[str, int] = {}

@@ -256,6 +256,9 @@ async def test_flush_hook_saves_what_was_just_typed(
         app.flush_state()  # what the SIGHUP handler does, with no pause for the debounce
         drafts = read_db(sample_db, "SELECT * FROM drafts")
         assert [d["text"] for d in drafts] == ["typed just before the terminal closed"]
+        await pilot.press("escape")  # text in the box: the first Escape only warns
+        await settle(pilot)
+        assert app.screen is screen
         await pilot.press("escape")  # leaving the screen removes the hook
         await settle(pilot)
         assert screen.draft.flush not in app.session.flush_hooks

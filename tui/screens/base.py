@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar, cast
 
+from textual import events
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from convener.tui.session import HasSession, Session
 
@@ -35,10 +37,20 @@ def later(node: DOMNode, callback: Callable[[T], Awaitable[object]]) -> Callable
     return start
 
 
+NARROW_BELOW = 100  # columns; the app's breakpoints fold side panels at the same width
+
+
 class ConvenerScreen(Screen[Any]):
     @property
     def session(self) -> Session:
         return cast(HasSession, self.app).session
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the footer packs its keys tighter and leaves ^p to F1."""
+        narrow = event.size.width < NARROW_BELOW
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
 
 
 class ConvenerModal(ModalScreen[Any]):

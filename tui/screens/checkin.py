@@ -12,7 +12,7 @@ import gc
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,6 +25,7 @@ from convener.tui.screens.base import ConvenerScreen, in_background
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
 from convener.tui.widgets.result_list import ResultList, local_time
+from convener.tui.widgets.room_line import RoomLine
 from convener.tui.widgets.top_bar import TopBar
 
 
@@ -65,7 +66,8 @@ class CheckinScreen(ConvenerScreen):
         Binding("ctrl+z", "undo_last", "Undo last", id="checkin-undo"),
         Binding("f8", "uncheck", "Un-check", id="checkin-uncheck"),
         Binding("ctrl+t", "notes", "Notes", id="checkin-notes"),
-        Binding("escape", "clear_or_back", "Clear / back", id="checkin-back"),
+        Binding("ctrl+o", "toggle_panel", "Panel", id="checkin-panel"),
+        Binding("escape", "clear_or_back", "Back", id="checkin-back"),
     ]
 
     def __init__(self, event: dict[str, Any]) -> None:
@@ -79,6 +81,7 @@ class CheckinScreen(ConvenerScreen):
         yield TopBar()
         with Horizontal(id="checkin-body"):
             with Vertical(id="checkin-left"):
+                yield RoomLine(id="room-line")
                 yield SearchBox(
                     lambda _: self.refresh_results(),
                     placeholder="Type a few letters of a name, organisation or phone;"
@@ -140,7 +143,21 @@ class CheckinScreen(ConvenerScreen):
 
     def update_panel(self) -> None:
         """Recount the room: after a check-in, an undo or a walk-in, not per keystroke."""
-        self.query_one(LivePanel).show(tally(e.row for e in self.index.entries))
+        counts = tally(e.row for e in self.index.entries)
+        self.query_one(LivePanel).show(counts)
+        self.query_one(RoomLine).show(counts)
+
+    def action_toggle_panel(self) -> None:
+        """Below 100 columns: the live panel over the list, or away again."""
+        self.toggle_class("-panel-open")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_panel":
+            return self.has_class("-narrow")
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh_bindings()  # the panel key shows only where the panel is folded
 
     def action_move(self, delta: int) -> None:
         self.results.move(delta)

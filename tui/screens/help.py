@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from convener.tui.keymap import key_rows
+
 GLOBAL_KEYS = (
     ("ctrl+p", "Command palette: every action by name, and themes"),
     ("f1 / ?", "This help"),
@@ -30,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="help"):
             title = getattr(self.under, "HELP_TITLE", type(self.under).__name__)
             yield Static(Text(f"Keys: {title}"), classes="question")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
@@ -39,10 +41,8 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Does")
-        for binding in getattr(self.under, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                key = binding.key_display or binding.key.replace(",", " / ")
-                table.add_row(Text(key), Text(binding.description))
+        for row in key_rows(type(self.under)):
+            table.add_row(Text(row.shown_keys), Text(row.description))
         extra = getattr(self.under, "HELP_EXTRA", ())
         for key, does in (*extra, *GLOBAL_KEYS):
             table.add_row(Text(key), Text(does))

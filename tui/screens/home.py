@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
@@ -19,6 +19,28 @@ from convener.tui.widgets.top_bar import TopBar
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
 
 
+FIXED_COLUMNS = (("Date", 10), ("Status", 7), ("Checked in", 10))
+
+
+def column_widths(total: int) -> list[tuple[str, int]]:
+    """(label, width) per column for a terminal `total` cells wide.
+
+    Each column also takes 2 cells of padding, and 2 are kept for the scrollbar.
+    """
+    fixed = sum(w for _, w in FIXED_COLUMNS)
+    room = max(total - 2 * (len(FIXED_COLUMNS) + 2) - fixed - 2, 24)
+    title = max(16, room * 2 // 3)
+    place = max(8, room - title)
+    (date, date_w), (status, status_w), (checked, checked_w) = FIXED_COLUMNS
+    return [
+        ("Event", title),
+        (date, date_w),
+        ("Place", place),
+        (status, status_w),
+        (checked, checked_w),
+    ]
+
+
 class HomeScreen(ConvenerScreen):
     """Lists events; Enter opens the highlighted one at the door (check-in)."""
 
@@ -26,12 +48,12 @@ class HomeScreen(ConvenerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open('checkin')", "Check-in", id="home-checkin", priority=True),
         Binding("t", "open('notes')", "Notes", id="home-notes"),
-        Binding("e", "open('setup')", "Edit event", id="home-setup"),
+        Binding("e", "open('setup')", "Edit", id="home-setup"),
         Binding("s", "open('summary')", "Summary", id="home-summary"),
-        Binding("n", "new_event", "New event", id="home-new"),
+        Binding("n", "new_event", "New", id="home-new"),
         Binding("i", "import_file", "Import", id="home-import"),
-        Binding("l", "load_sample", "Load sample", id="home-sample"),
-        Binding("d", "delete_event", "Delete", id="home-delete"),
+        Binding("l", "load_sample", "Sample", id="home-sample"),
+        Binding("d", "delete_event", "Delete", show=False, id="home-delete"),
     ]
 
     def __init__(self) -> None:
@@ -45,16 +67,26 @@ class HomeScreen(ConvenerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#events", DataTable)
-        for label, width in (
-            ("Event", 52),
-            ("Date", 10),
-            ("Place", 26),
-            ("Status", 7),
-            ("Checked in", 10),
-        ):
-            table.add_column(label, width=width)
+        self.set_columns(self.size.width or 120)
         self.reload()
+
+    def set_columns(self, width: int) -> None:
+        """Every column fits the terminal: title and place share what the others leave."""
+        table = self.query_one("#events", DataTable)
+        widths = column_widths(width)
+        if [c.width for c in table.columns.values()] == [w for _, w in widths]:
+            return
+        table.clear(columns=True)
+        for label, column_width in widths:
+            table.add_column(label, width=column_width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.is_mounted and self.query("#events"):
+            before = [c.width for c in self.query_one("#events", DataTable).columns.values()]
+            self.set_columns(self.size.width)
+            after = [c.width for c in self.query_one("#events", DataTable).columns.values()]
+            if before != after:
+                self.reload()
 
     def on_database_changed(self) -> None:
         self.reload()

@@ -6,7 +6,7 @@ line and nothing is imported, so the user can fix the file and press Enter again
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,9 +20,31 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Static
 
 from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.imports.dispatch import SHEET_SUFFIXES, YAML_SUFFIXES
+from convener.storage.paths import documents_dir
 from convener.tui.keyguard import key_guard
 
+IMPORTABLE = frozenset(SHEET_SUFFIXES) | frozenset(YAML_SUFFIXES)
+
 Importer = Callable[[Path], Awaitable[str]]
+
+
+class ImportableTree(DirectoryTree):
+    """Folders and the files Convener can import; no hidden (dot) files or folders."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            path
+            for path in paths
+            if not path.name.startswith(".")
+            and (path.is_dir() or path.suffix.lower() in IMPORTABLE)
+        ]
+
+
+def start_folder() -> Path:
+    """Where a coordinator keeps the lists partners send: Documents, else the home folder."""
+    documents = documents_dir()
+    return documents if documents.is_dir() else Path.home()
 
 
 class ImportScreen(ModalScreen[str | None]):
@@ -38,13 +60,13 @@ class ImportScreen(ModalScreen[str | None]):
         super().__init__()
         self.importer = importer
         self.what = what
-        self.start_dir = start_dir or Path.home()
+        self.start_dir = start_dir or start_folder()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
             yield Static(Text(self.what), classes="question")
             yield Input(placeholder="path to a .yaml, .csv or .xlsx file, then Enter", id="path")
-            yield DirectoryTree(self.start_dir, id="tree")
+            yield ImportableTree(self.start_dir, id="tree")
             yield Static(Text("Enter imports · ctrl+t browse · Escape cancels"), classes="detail")
             with VerticalScroll(id="problems"):
                 yield Static(id="problem-text")

@@ -8,9 +8,10 @@ and flushed on quit or hang-up, so a crash loses nothing. Edits keep history; de
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,6 +19,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 
+from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import in_background
@@ -33,21 +35,31 @@ from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerL
 from convener.tui.widgets.timeline import Timeline, speaker_of, tags_of
 from convener.tui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+ESCAPE_AGAIN = 2.0  # seconds in which a second Escape leaves a screen with typed text
+
 
 class NotesScreen(NotesBase):
     CSS_PATH = "notes.tcss"
     HELP_TITLE = "Notes"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "start_session", "Start", id="notes-start"),
+        Binding("f5", "start_session", "Start / resume", show=False, id="notes-start"),
         Binding("f2", "pick_kind", "Kind of note", show=False, id="notes-kind"),
         Binding("f3", "cycle_attribution", "Attribution", id="notes-attribution"),
         Binding("f4", "agenda(1)", "Agenda", id="notes-agenda-next"),
         Binding("shift+f4", "agenda(-1)", "Previous item", show=False, id="notes-agenda-prev"),
         Binding("f6", "focus_tags", "Tags", show=False, id="notes-tags"),
-        Binding("f7", "action_item", "Action item", id="notes-action"),
-        Binding("f8,delete", "delete_note", "Delete", id="notes-delete"),
+        Binding("f7", "action_item", "Action", id="notes-action"),
+        Binding("ctrl+l", "focus_actions", "Actions", id="notes-actions"),
+        Binding("ctrl+o", "toggle_panel", "Panel", id="notes-panel"),
+        Binding(
+            "ctrl+d", "toggle_action_done", "Action done / open", show=False, id="notes-action-done"
+        ),
+        Binding("f8,delete", "delete_note", "Delete note", show=False, id="notes-delete"),
         Binding("ctrl+z", "restore_note", "Restore deleted", show=False, id="notes-restore"),
-        Binding("f9", "end_session", "End session", id="notes-end"),
+        Binding("f9", "end_session", "End", id="notes-end"),
         Binding("up", "arrow(-1)", "Timeline / previous match", show=False, id="notes-up"),
         Binding("down", "arrow(1)", "Next match", show=False, id="notes-down"),
         Binding("escape", "escape", "Back", show=False, id="notes-back"),
@@ -58,14 +70,19 @@ class NotesScreen(NotesBase):
         self.kinds = load_taxonomy().note_kinds
         self.speaker_pending = False
         self.saving = 0  # notes sent to the database that have not committed yet
-        self.HELP_EXTRA = self.add_kind_keys()
+        self.escape_armed = -ESCAPE_AGAIN  # when Escape last warned (monotonic seconds)
+        self.add_kind_keys()
+        self.HELP_EXTRA = COMPOSER_KEYS
 
-    def add_kind_keys(self) -> tuple[tuple[str, str], ...]:
+    @staticmethod
+    def runtime_bindings() -> list[Binding]:
+        """The keys added when the screen is built (read by F1 and docs/keys.md)."""
+        return kind_bindings()
+
+    def add_kind_keys(self) -> None:
         """alt+letter per kind, as the taxonomy defines them (so not in the class BINDINGS)."""
-        bindings = kind_bindings()
-        for binding in bindings:
+        for binding in self.runtime_bindings():
             self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
-        return (*((b.key, b.description) for b in bindings), *COMPOSER_KEYS)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -344,6 +361,62 @@ class NotesScreen(NotesBase):
             note.focus()
             note.insert_text_at_cursor(event.character)
 
+    def action_toggle_panel(self) -> None:
+        """Below 100 columns: speakers and action items over the timeline, or away again."""
+        self.toggle_class("-panel-open")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_panel":
+            return self.has_class("-narrow")
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh_bindings()  # the panel key shows only where the panel is folded
+
+    def action_focus_actions(self) -> None:
+        """ctrl+l: the action items, to edit (Enter) or mark done (ctrl+d)."""
+        actions = self.query_one("#actions", OptionList)
+        if not actions.option_count:
+            self.notify("No action items yet: F7 adds one (from the highlighted note, if any).")
+            return
+        if actions.highlighted is None:
+            actions.highlighted = 0
+        if self.has_class("-narrow"):
+            self.add_class("-panel-open")
+        actions.focus()
+
+    def action_toggle_action_done(self) -> None:
+        """ctrl+d in the action list: done, or open again."""
+        actions = self.query_one("#actions", OptionList)
+        if self.focused is not actions or actions.highlighted is None:
+            self.notify("ctrl+l first: ctrl+d marks the highlighted action item done.")
+            return
+        option = actions.get_option_at_index(actions.highlighted)
+        row = self.action_rows.get(option.id or "")
+        if row is None:
+            return
+        in_background(self, self.mark_action(row))
+
+    async def mark_action(self, row: dict[str, Any]) -> None:
+        """In a worker: an action awaiting a write would stall every key (base.py)."""
+        actions = self.query_one("#actions", OptionList)
+        status = "open" if row.get("status") == "done" else "done"
+        action_id, event_id = row["id"], self.event["id"]
+
+        def job(db: Database) -> list[dict[str, Any]]:
+            update_action_item(db, action_id, {"status": status})
+            return list_action_items(db, event_id)
+
+        try:
+            rows = await self.session.db.write(job)
+        except ConvenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        highlighted = actions.highlighted
+        self.show_actions(rows)
+        actions.highlighted = highlighted
+        self.notify(f"Action item {'done' if status == 'done' else 'open again'}.")
+
     def action_escape(self) -> None:
         focused = self.focused
         if self.state.note_id is not None:
@@ -353,5 +426,15 @@ class NotesScreen(NotesBase):
             self.field("note").focus()
         elif focused is not None and focused.id in ("timeline", "actions", "tags"):
             self.field("note").focus()
+        elif self.has_typed_text() and time.monotonic() - self.escape_armed > ESCAPE_AGAIN:
+            self.escape_armed = time.monotonic()
+            self.notify(
+                "Escape again to leave; your text is kept as a draft.", timeout=ESCAPE_AGAIN
+            )
         else:
             self.app.pop_screen()
+
+    def has_typed_text(self) -> bool:
+        return any(self.field(name).value.strip() for name in ("note", "tags")) or (
+            self.speaker_pending and bool(self.field("speaker").value.strip())
+        )

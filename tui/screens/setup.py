@@ -105,6 +105,14 @@ def savable(
     return keep, errors
 
 
+# What a, e and d do on the agenda tab and on the attendees tab.
+TAB_VERBS = {
+    "add": ("add_item", "add_attendee"),
+    "edit": ("edit_item", "edit_attendee"),
+    "remove": ("remove_item", "remove_attendee"),
+}
+
+
 class SetupScreen(ConvenerScreen):
     """Edit `event`, or create one (event None) as soon as it has a title and a date."""
 
@@ -124,15 +132,11 @@ class SetupScreen(ConvenerScreen):
         ),
         Binding("ctrl+up,alt+up", "agenda('move_up')", "Move up", id="setup-agenda-up"),
         Binding("ctrl+down,alt+down", "agenda('move_down')", "Move down", id="setup-agenda-down"),
-        Binding("a", "agenda('add_item')", "New item", id="setup-agenda-add"),
-        Binding("e", "agenda('edit_item')", "Edit item", id="setup-agenda-edit"),
-        Binding("d,delete", "agenda('remove_item')", "Remove item", id="setup-agenda-remove"),
+        # One binding per key: a, e and d act on the list of the tab that is showing.
+        Binding("a", "tab_verb('add')", "Add", id="setup-add"),
+        Binding("e", "tab_verb('edit')", "Edit", id="setup-edit"),
+        Binding("d,delete", "tab_verb('remove')", "Remove", id="setup-remove"),
         Binding("ctrl+z", "agenda('undo_remove')", "Undo remove", id="setup-agenda-undo"),
-        Binding("a", "attendee('add_attendee')", "Add person", id="setup-attendee-add"),
-        Binding("e", "attendee('edit_attendee')", "Edit person", id="setup-attendee-edit"),
-        Binding(
-            "d,delete", "attendee('remove_attendee')", "Remove person", id="setup-attendee-remove"
-        ),
         Binding("i", "attendee('import_list')", "Import list", id="setup-attendee-import"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
@@ -305,8 +309,13 @@ class SetupScreen(ConvenerScreen):
         return self.query_one(TabbedContent).active
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("agenda", "attendee") and not self.is_mounted:
+        if action in ("agenda", "attendee", "tab_verb") and not self.is_mounted:
             return False
+        if action == "tab_verb":
+            agenda_method, attendee_method = TAB_VERBS[str(parameters[0])]
+            if self.active_tab == "tab-agenda":
+                return self.check_action("agenda", (agenda_method,))
+            return self.check_action("attendee", (attendee_method,))
         if action == "agenda":
             pane, what = self.query_one(AgendaPane), str(parameters[0])
             if self.active_tab != "tab-agenda":
@@ -352,6 +361,14 @@ class SetupScreen(ConvenerScreen):
             self.notify(f"{what} Press Escape again to leave anyway.", severity="warning")
             return
         self.app.pop_screen()
+
+    async def action_tab_verb(self, verb: str) -> None:
+        """a / e / d: add, edit or remove in the list of the tab that is showing."""
+        agenda_method, attendee_method = TAB_VERBS[verb]
+        if self.active_tab == "tab-agenda":
+            await self.action_agenda(agenda_method)
+        elif self.active_tab == "tab-attendees":
+            self.action_attendee(attendee_method)
 
     async def action_agenda(self, what: str) -> None:
         await getattr(self.query_one(AgendaPane), what)()

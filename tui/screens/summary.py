@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Markdown, Static
 
 from convener.storage.errors import ConvenerError
 from convener.tui.keyguard import key_guard
+from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.widgets.top_bar import TopBar
 
@@ -170,4 +171,5 @@ class SummaryScreen(ConvenerScreen):
             bar.display = bool(self.written)
             self.query_one("#summary-scroll").focus()
             return
-        self.app.pop_screen()
+        # Home, not the notes screen underneath: keys typed next are meant for home.
+        self.post_message(GoHome())

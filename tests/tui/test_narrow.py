@@ -1,0 +1,134 @@
+"""Every screen at 80x24: nothing cut that matters, boxes wide enough to type in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.actions import parse
+from textual.widgets import Input
+
+from convener.tui.app import ConvenerApp
+from convener.tui.keymap import key_rows
+from convener.tui.screens.checkin import CheckinScreen
+from convener.tui.screens.home import HomeScreen
+from convener.tui.screens.notes import NotesScreen
+from tests.tui.conftest import screen_text
+from tests.tui.test_notes import PRACTICE, settle, start_notes
+
+NARROW = (80, 24)
+
+
+def footer_line(app: ConvenerApp) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def assert_footer_whole(app: ConvenerApp) -> None:
+    """Every binding the footer shows is there in full (none cut or pushed off)."""
+    line = footer_line(app)
+    screen = app.screen
+    for row in key_rows(type(screen)):
+        _, name, parameters = parse(row.action)
+        if row.in_footer and screen.check_action(name, parameters) is not False:
+            assert row.description in line, (row.description, line)
+    assert "Help" in line, line
+
+
+def assert_focused_input_wide(app: ConvenerApp, columns: int) -> None:
+    focused = app.focused
+    assert isinstance(focused, Input), focused
+    assert focused.content_region.width >= columns, (focused.id, focused.content_region)
+
+
+async def test_home_shows_every_column_at_80(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        for heading in ("Event", "Date", "Place", "Status", "Checked in"):
+            assert heading in text, heading
+        assert "0 / 41" in text
+        assert_footer_whole(app)
+
+
+async def test_door_folds_the_panel_into_a_line_and_ctrl_o_brings_it_back(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CheckinScreen)
+        text = screen_text(app)
+        assert "0 of 41 in" in text
+        assert "By stakeholder group" not in text
+        assert_focused_input_wide(app, 60)
+        assert_footer_whole(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "By stakeholder group" in screen_text(app) or "By sex" in screen_text(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "By sex" not in screen_text(app)
+
+
+async def test_door_at_120_keeps_the_panel_and_no_panel_key(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app(start="checkin", event_ref=PRACTICE)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "By sex" in text
+        assert "of 41 in ·" not in text
+        assert "Panel" not in footer_line(app)
+
+
+async def note_screen(pilot: Any, app: ConvenerApp) -> NotesScreen:
+    screen = await start_notes(pilot, app)
+    await pilot.press(*"a participant", "enter")
+    await pilot.pause()
+    return screen
+
+
+async def test_note_box_is_half_the_width_at_80(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app(start="notes", event_ref=PRACTICE)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await note_screen(pilot, app)
+        note = screen.field("note")
+        assert app.focused is note
+        assert note.outer_size.width >= 40
+        assert note.content_region.width >= 36
+        sentence = "The border posts need female officers at Chaman"  # 48 characters
+        await pilot.press(*sentence[:36])
+        await pilot.pause()
+        assert sentence[:36] in screen_text(app)
+        assert_footer_whole(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "Speakers" in screen_text(app)
+
+
+async def test_setup_fields_are_wide_enough_at_80(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app(start="setup", event_ref=PRACTICE)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert_focused_input_wide(app, 30)
+        assert_footer_whole(app)
+
+
+async def test_summary_at_80(make_app: Callable[..., ConvenerApp], sample_db: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "s")
+        await settle(pilot)
+        assert "Participation" in screen_text(app) or "Overview" in screen_text(app)
+        assert_footer_whole(app)
