@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from convener.storage.attendees import add_attendee, get_attendee
 from convener.storage.clock import utc_now
 from convener.storage.db.migrations import device_id
+from convener.storage.hlc import sql_order
 from convener.storage.rows import audit, hlc_now, insert, one
 
 
@@ -66,7 +67,7 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     return one(
         db,
         "SELECT * FROM checkins WHERE event_id = ? AND undone_at IS NULL "
-        "ORDER BY hlc DESC, rowid DESC LIMIT 1",
+        f"ORDER BY {sql_order('hlc', 'checked_in_at')} DESC, rowid DESC LIMIT 1",
         [event_id],
     )
 
@@ -112,7 +113,9 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at
            FROM checkins c JOIN people p ON p.id = c.person_id
            WHERE c.event_id = ? AND c.undone_at IS NULL
-           ORDER BY c.hlc DESC, c.rowid DESC LIMIT ?""",
+           ORDER BY """
+            + sql_order("c.hlc", "c.checked_in_at")
+            + """ DESC, c.rowid DESC LIMIT ?""",
             [event_id, latest],
         )
     )

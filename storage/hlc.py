@@ -148,3 +148,22 @@ class HybridClock:
             if physical > expected + FORWARD_TOLERANCE_MS:
                 return ClockJump(expected, physical)
         return None
+
+
+def taken_order(hlc: str | None, at: str | None) -> str:
+    """The sort key of a row: its stamp, or for a row another tool wrote without one, the
+    stamp its wall time would have had (as `SQL_ORDER` computes it in a query)."""
+    if hlc:
+        return hlc
+    if not at:
+        return ""
+    try:
+        return f"{Stamp.from_utc(at, '').wall_ms:0{WALL_DIGITS}d}-{MAX_COUNTER}-"
+    except ValueError:
+        return ""
+
+
+def sql_order(hlc: str, at: str) -> str:
+    """`taken_order` as an SQL expression over the columns `hlc` and `at`."""
+    ms = f"CAST(round((julianday({at}) - 2440587.5) * 86400000) AS INTEGER)"
+    return f"coalesce({hlc}, printf('%0{WALL_DIGITS}d-{MAX_COUNTER}-', {ms}))"

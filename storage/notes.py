@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from convener.storage.clock import parse_utc, utc_now
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.events import get_event
-from convener.storage.hlc import Stamp
+from convener.storage.hlc import Stamp, sql_order
 from convener.storage.records import MAX_BLOCK, Problems, as_line
 from convener.storage.rows import audit, hlc_now, hlc_stamp, insert, one, this_device, update
 from convener.storage.taxonomy import load_taxonomy
@@ -28,6 +28,7 @@ NOTE_FIELDS = (
     "addressed_to",
 )
 
+NOTE_ORDER = sql_order("n.hlc", "n.noted_at")  # the order notes were taken (storage/hlc.py)
 NOTE_QUERY = """
 SELECT n.*, p.name AS speaker_name, p.designation AS speaker_designation,
   p.organisation AS speaker_organisation, p.stakeholder_group AS speaker_group,
@@ -126,7 +127,7 @@ def list_notes(
     where = "" if include_deleted else " AND n.deleted_at IS NULL"
     return list(
         db.query(
-            NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.hlc, n.rowid",
+            NOTE_QUERY + " WHERE n.event_id = ?" + where + f" ORDER BY {NOTE_ORDER}, n.rowid",
             [event_id],
         )
     )

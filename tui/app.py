@@ -197,7 +197,8 @@ class ConvenerApp(App[int]):
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         """Someone else wrote: the screen on top shows it (screens below read on return)."""
-        self.screen.post_message(DatabaseChanged())
+        if self.screen_stack:  # not while the app is closing
+            self.screen.post_message(DatabaseChanged())
 
     def on_current_event_changed(self, message: CurrentEventChanged) -> None:
         for bar in self.screen.query(TopBar):

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import agenda as agenda_rows
 from convener.storage.events import get_event
-from convener.storage.notes import NOTE_QUERY
+from convener.storage.notes import NOTE_ORDER, NOTE_QUERY
 from convener.storage.records import EVENT_TEXT
 from convener.storage.reports.model import (
     ActionPoint,
@@ -205,7 +205,8 @@ def _points(
     db: Database, event_id: str, tax: Taxonomy, scrub: Scrubber, *, chatham: bool, unredacted: bool
 ) -> list[Point]:
     rows = db.query(
-        NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.hlc, n.rowid",
+        NOTE_QUERY
+        + f" WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY {NOTE_ORDER}, n.rowid",
         [event_id],
     )
     points = []

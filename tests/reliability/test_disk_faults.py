@@ -71,7 +71,8 @@ class Filler:
                 write=False,
             ).result(5)
             return
-        with self.path.open("wb") as out, contextlib.suppress(OSError):
+        # suppress outermost: closing the file flushes what did not fit, and fails too.
+        with contextlib.suppress(OSError), self.path.open("wb") as out:
             while True:
                 out.write(b"\0" * 65536)
                 out.flush()

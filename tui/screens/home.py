@@ -89,7 +89,10 @@ class HomeScreen(ConvenerScreen):
                 self.reload()
 
     def on_database_changed(self) -> None:
-        self.reload()
+        """Another program wrote (an import beside the app): list the events again, unless
+        a reload is already reading them."""
+        if not any(w.group == "home-reload" and w.is_running for w in self.workers):
+            self.reload()
 
     def on_screen_resume(self) -> None:
         self.session.current_event = None
@@ -100,7 +103,10 @@ class HomeScreen(ConvenerScreen):
         from convener.storage.events import list_events
 
         self.events = await self.session.db.read(list_events)
-        table = self.query_one("#events", DataTable)
+        tables = self.query("#events").results(DataTable)
+        table = next(tables, None)
+        if table is None:  # the screen went away while the list was read (the app quit)
+            return
         current = self.highlighted()
         table.clear()
         for e in self.events:

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from convener.storage.hlc import taken_order as hlc_order
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.result_list import local_time
 from convener.tui.widgets.speaker_picker import PROTECTED
@@ -148,4 +149,4 @@ class Timeline(OptionList):
 def taken_order(note: dict[str, Any]) -> str:
     """Notes in the order they were taken: by HLC stamp, which a clock moved back cannot
     reorder (storage/hlc.py); the wall time only for a row that has no stamp."""
-    return str(note.get("hlc") or note.get("noted_at") or "")
+    return hlc_order(note.get("hlc"), note.get("noted_at"))
