@@ -9,9 +9,13 @@ LINKED := $(VENV)/.linked
 # re-links (a few seconds, no network).
 PACKAGE_FILES := $(shell find storage tui fixtures -name '*.py' -o -name '*.tcss' -o -name '*.yaml' -o -name 'py.typed' 2>/dev/null)
 EDITABLE := --config-settings editable_mode=strict
-CODE := storage tui tests bench
+CODE := storage tui tests bench scripts
+# Standalone scripts, type-checked on their own (not part of the installed package).
+SCRIPTS := scripts/bundle.py scripts/offline/install.py
+# Convener runs on Linux, Windows and macOS: the types are checked as each platform sees them.
+PLATFORMS := linux win32 darwin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +33,16 @@ run: $(LINKED)
 lint: $(LINKED)
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
-	$(BIN)/mypy
+	@for platform in $(PLATFORMS); do \
+		echo "mypy --platform $$platform"; \
+		$(BIN)/mypy --platform $$platform --cache-dir .mypy_cache/$$platform || exit 1; \
+		$(BIN)/mypy --platform $$platform --cache-dir .mypy_cache/$$platform $(SCRIPTS) || exit 1; \
+	done
 
-# The second run is the storage suite again on SQLCipher-encrypted databases (it stops at
-# once, passing, where sqlcipher3 has no wheel).
+# The first run includes tests/packaging (-m packaging): it builds the wheel and the offline
+# bundles (needs the package registry), installs them into fresh environments and runs
+# Convener from outside the repository. The second run is the storage suite again on
+# SQLCipher-encrypted databases (it stops at once, passing, where sqlcipher3 has no wheel).
 test: $(LINKED) lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --encrypted tests/unit
@@ -40,5 +50,11 @@ test: $(LINKED) lint
 bench: $(LINKED)
 	$(BIN)/python bench/run.py
 
+# dist/bundle/convener-<version>-<platform>/ for linux x86_64 and win_amd64: the offline
+# installer for a USB stick (needs the package registry while building).
+bundle: $(LINKED)
+	rm -rf dist/bundle
+	$(BIN)/python scripts/bundle.py --out dist/bundle
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.records import ACTION_STATUSES, Problems, as_date, as_line
 from convener.storage.rows import audit, insert, one, update
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.organisation AS owner_organisation,

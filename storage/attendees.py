@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.records import validate_attendee
 from convener.storage.rows import audit, insert, one, update
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ATTENDEE_QUERY = """
 SELECT p.*, r.source, r.id AS registration_id, c.checked_in_at, c.id AS checkin_id

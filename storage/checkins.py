@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import add_attendee, get_attendee
 from convener.storage.clock import utc_now
 from convener.storage.db.migrations import device_id
 from convener.storage.hlc import sql_order
 from convener.storage.rows import audit, hlc_now, insert, one
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.clock import offset_text, utc_now
+from convener.storage.db.raw import Queryable
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.records import validate_event
-from convener.storage.rows import audit, insert, one, update
+from convener.storage.rows import audit, every, insert, one, update
 from convener.storage.text import clean_line, slugify
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def decode(event: dict[str, Any]) -> dict[str, Any]:
@@ -65,16 +67,20 @@ def update_event(db: Database, event_id: str, fields: dict[str, Any]) -> dict[st
     return get_event(db, event_id)
 
 
-def list_events(db: Database) -> list[dict[str, Any]]:
-    """Every event, newest first, with expected and checked-in counts."""
-    rows = db.query(
+def list_events(db: Queryable) -> list[dict[str, Any]]:
+    """Every event, newest first, with expected and checked-in counts.
+
+    The home screen's list: it runs on a bare connection, before sqlite-utils is loaded.
+    """
+    rows = every(
+        db,
         """
         SELECT e.*,
           (SELECT count(*) FROM registrations r WHERE r.event_id = e.id) AS expected,
           (SELECT count(*) FROM checkins c
              WHERE c.event_id = e.id AND c.undone_at IS NULL) AS checked_in
         FROM events e ORDER BY e.date DESC, e.title
-        """
+        """,
     )
     return [decode(r) for r in rows]
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.clock import parse_utc, utc_now
 from convener.storage.errors import NotFoundError, ValidationError
@@ -15,6 +13,9 @@ from convener.storage.records import MAX_BLOCK, Problems, as_line
 from convener.storage.rows import audit, hlc_now, hlc_stamp, insert, one, this_device, update
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import clean_block, clean_line
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAX_NOTE = 100_000
 NOTE_FIELDS = (

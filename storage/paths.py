@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
+import platformdirs
+
 APP_NAME = "convener"
 DB_ENV = "CONVENER_DB"
 BUNDLED_PACKAGE = "convener.fixtures"
@@ -15,8 +17,6 @@ BUNDLED_PACKAGE = "convener.fixtures"
 
 def data_dir() -> Path:
     """The per-user data directory (e.g. `~/.local/share/convener`)."""
-    import platformdirs
-
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -30,8 +30,6 @@ def default_db_path() -> Path:
 
 def documents_dir() -> Path:
     """The user's documents folder (`~/Documents`, Windows' Documents), existing or not."""
-    import platformdirs
-
     return Path(platformdirs.user_documents_dir())
 
 

@@ -8,16 +8,19 @@ once per connection, and `one` runs its SELECT directly rather than through `Dat
 from __future__ import annotations
 
 import json
+import sqlite3
 import weakref
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.utils import dedupe_keys
-
+from convener.storage import lazy
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.migrations import device_id
+from convener.storage.db.raw import Queryable
 from convener.storage.hlc import HybridClock, Stamp
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _DEVICE_IDS: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
 
@@ -76,19 +79,31 @@ def merge(db: Database, table: str, row: dict[str, Any]) -> str:
     return "updated"
 
 
-def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
+def one(db: Queryable, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
     """The first row of a SELECT as a dict (column names as `Database.query` gives them)."""
     cursor = db.execute(sql, params or [])
     try:
         row = cursor.fetchone()
         if row is None:
             return None
-        keys = [d[0] for d in cursor.description]
-        if len(set(keys)) < len(keys):
-            keys = dedupe_keys(keys)
-        return dict(zip(keys, row, strict=True))
+        return dict(zip(_keys(cursor), row, strict=True))
     finally:
         cursor.close()
+
+
+def every(db: Queryable, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every row of a SELECT as dicts, on a bare connection too (no sqlite-utils needed)."""
+    cursor = db.execute(sql, params or [])
+    try:
+        keys = _keys(cursor)
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
+    finally:
+        cursor.close()
+
+
+def _keys(cursor: sqlite3.Cursor) -> list[str]:
+    keys = [d[0] for d in cursor.description]
+    return lazy.dedupe_keys(keys) if len(set(keys)) < len(keys) else keys
 
 
 def audit(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from convener.storage.errors import ValidationError
 from convener.storage.paths import bundled_file
+from convener.storage.yamlsafe import load_yaml_file
 
 TAXONOMY_ENV = "CONVENER_TAXONOMY"
 LISTS = ("genders", "stakeholder_groups", "note_kinds", "attributions", "age_bands")
@@ -74,8 +75,6 @@ def taxonomy_path() -> Path:
 @cache
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and validate the taxonomy file; cached because every screen asks for it."""
-    from convener.storage.yamlsafe import load_yaml_file
-
     path = path or taxonomy_path()
     data = load_yaml_file(path).data
     problems: list[str] = []

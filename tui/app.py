@@ -6,6 +6,7 @@ database and a frozen clock. Screens live in `tui/screens/`, one module each.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import time
@@ -20,9 +21,12 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.screen import Screen
 
+from convener.storage.db.connection import read_only_reason
 from convener.storage.db.lock import InstanceLock
 from convener.storage.db.writer import Writer, WriterStatus
 from convener.storage.errors import ConvenerError
+from convener.storage.events import get_event
+from convener.storage.imports.sample import ensure_sample
 from convener.tui import output_guard
 from convener.tui.driver import FLOOD_DRIVER
 from convener.tui.keyguard import KeyGuard
@@ -33,6 +37,9 @@ from convener.tui.messages import (
     OpenEventScreen,
     SaveStatusChanged,
 )
+from convener.tui.screens.help import HelpScreen
+from convener.tui.screens.home import HomeScreen
+from convener.tui.screens.registry import screen_for
 from convener.tui.session import Session
 from convener.tui.widgets.top_bar import TopBar
 
@@ -131,12 +138,7 @@ class ConvenerApp(App[int]):
         self._shown_screen = screen
 
     async def on_mount(self) -> None:
-        import asyncio
-
         self.screen_change_signal.subscribe(self, self._screen_changed)
-
-        from convener.tui.screens.home import HomeScreen
-
         try:
             await asyncio.wrap_future(self.writer.start())
         except ConvenerError as exc:
@@ -156,9 +158,6 @@ class ConvenerApp(App[int]):
 
     async def open_requested_event(self) -> None:
         """`convener demo|checkin|notes|setup EVENT` open straight on that screen."""
-        from convener.storage.events import get_event
-        from convener.storage.imports.sample import ensure_sample
-
         ref = self.event_ref
         try:
             if self.demo:
@@ -169,12 +168,13 @@ class ConvenerApp(App[int]):
             return
         await self.open_event(event, self.start or "checkin")
 
-    async def open_event(self, event: dict[str, Any], where: str) -> None:
-        """Make `event` current and show one of its screens."""
-        from convener.tui.screens import screen_for
-
+    async def open_event(self, event: dict[str, Any], where: str, *, replace: bool = False) -> None:
+        """Make `event` current and show one of its screens (in the current one's place)."""
         self.session.current_event = event
-        await self.push_screen(screen_for(where, event))
+        if replace:
+            await self.switch_screen(screen_for(where, event))
+        else:
+            await self.push_screen(screen_for(where, event))
 
     async def on_go_home(self, message: GoHome) -> None:
         # The stack is [default, home, ...event screens]: pop back to home.
@@ -182,7 +182,7 @@ class ConvenerApp(App[int]):
             await self.pop_screen()
 
     async def on_open_event_screen(self, message: OpenEventScreen) -> None:
-        await self.open_event(message.event, message.where)
+        await self.open_event(message.event, message.where, replace=message.replace)
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         # Stamp with the app's clock so a frozen clock (tests) freezes the indicator too.
@@ -205,8 +205,6 @@ class ConvenerApp(App[int]):
             bar.refresh_state()
 
     def action_help(self) -> None:
-        from convener.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -286,8 +284,6 @@ def open_mode(db_path: Path, lock: InstanceLock, read_only: bool) -> tuple[bool,
     A write-protected file or folder and a database from a newer Convener are read-only
     from the start; otherwise the instance lock decides: a second window is read-only.
     """
-    from convener.storage.db.connection import read_only_reason
-
     if read_only:
         return True, ""
     reason = read_only_reason(db_path)
@@ -308,10 +304,13 @@ def _install_hangup_handlers(app: ConvenerApp) -> None:
     Textual installs no handler for these; without one the draft in memory would be lost.
     A hang-up comes with a SIGCONT, on which Textual would re-enter application mode
     (a second output thread) while shutting down, and hang: that handler is removed first.
+    Windows has neither SIGHUP nor SIGCONT: only the signals this platform has are used.
     """
+    sigcont: int | None = getattr(signal, "SIGCONT", None)
 
     def handle(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        if sigcont is not None:
+            signal.signal(sigcont, signal.SIG_DFL)
         app.flush_state()
         app.writer.close(timeout=1.5)
         try:
@@ -319,5 +318,7 @@ def _install_hangup_handlers(app: ConvenerApp) -> None:
         except Exception:
             raise SystemExit(128 + signum) from None
 
-    for sig in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(sig, handle)
+    for name in ("SIGHUP", "SIGTERM"):
+        sig: int | None = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, handle)

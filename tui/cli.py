@@ -7,12 +7,25 @@ error is one sentence on stderr with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from convener.storage.errors import ConvenerError
+from convener.storage.db.backup import backup_to, restore_from
+from convener.storage.db.connection import connect
+from convener.storage.errors import ConvenerError, DatabaseError
 from convener.storage.event_lookup import AmbiguousEventError, find_event
+from convener.storage.events import list_events
+from convener.storage.imports.dispatch import import_file
+from convener.storage.imports.sample import load_sample
+from convener.storage.paths import default_backup_path, default_db_path
+from convener.storage.reports.export import export_event, parse_formats
+from convener.tui.app import run_app
+
+if TYPE_CHECKING:
+    from convener.storage.imports.event_file import ImportReport
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -36,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--event", metavar="EVENT", help="the event of an attendee list: " + EVENT_HELP)
     sub.add_parser("events", help="list the events in the database")
+    sub.add_parser("sample", help="load the bundled sample event and its practice copy")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
     for name, what in (
         ("checkin", "the check-in screen"),
@@ -66,7 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from convener.storage.paths import default_db_path
 
     db_path: Path = args.db or default_db_path()
     handler = COMMANDS.get(args.command or "", cmd_open)
@@ -83,14 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.tui.app import run_app
-
     screen = args.command if args.command in ("checkin", "notes", "setup") else None
     ref = getattr(args, "event", None)
     if ref and db_path.exists():
         # Resolve what was typed before the terminal is taken over: an unknown or ambiguous
         # EVENT is one sentence on stderr, not a message inside a screen.
-        ref = resolved_slug(db_path, ref)
+        with contextlib.suppress(DatabaseError):  # the app opens it and says what is wrong
+            ref = resolved_slug(db_path, ref)
     return run_app(
         db_path,
         screen=screen,
@@ -101,29 +113,34 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.imports.dispatch import import_file
-
     with connect(db_path) as db:
         ref = find_event(db, args.event)["slug"] if args.event else None
         report = import_file(db, args.file, ref)
-    state = "imported" if report.changed else "already up to date"
-    print(f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}")
+    print(report_line(report))
     return 0
 
 
 def resolved_slug(db_path: Path, ref: str) -> str:
     """The slug of the one event `ref` names (exact slug, id, unique prefix, title words)."""
-    from convener.storage.db.connection import connect
-
     with connect(db_path, read_only=True) as db:
         return str(find_event(db, ref)["slug"])
 
 
-def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.events import list_events
+def cmd_sample(db_path: Path, args: argparse.Namespace) -> int:
+    """Headless `l` of the home screen: what a script or an installer check needs."""
+    with connect(db_path) as db:
+        reports = load_sample(db)
+    for report in reports:
+        print(report_line(report))
+    return 0
 
+
+def report_line(report: ImportReport) -> str:
+    state = "imported" if report.changed else "already up to date"
+    return f"{report.event_title} ({report.event_slug}): {state}. {report.summary()}"
+
+
+def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
     with connect(db_path, read_only=args.read_only) as db:
         events = list_events(db)
     if not events:
@@ -139,9 +156,6 @@ def cmd_events(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.connection import connect
-    from convener.storage.reports.export import export_event, parse_formats
-
     formats = parse_formats(args.format)
     with connect(db_path, read_only=True) as db:
         slug = find_event(db, args.event)["slug"]
@@ -152,10 +166,6 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import backup_to
-    from convener.storage.db.connection import connect
-    from convener.storage.paths import default_backup_path
-
     with connect(db_path, read_only=True) as db:
         dest = backup_to(db, args.dest or default_backup_path(db_path))
     print(dest)
@@ -163,8 +173,6 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from convener.storage.db.backup import restore_from
-
     kept = restore_from(args.src, db_path)
     print(f"restored {db_path} from {args.src}; the previous database was kept as {kept}")
     return 0
@@ -173,6 +181,7 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
+    "sample": cmd_sample,
     "export": cmd_export,
     "backup": cmd_backup,
     "restore": cmd_restore,

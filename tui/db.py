@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
-from typing import TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, TypeVar
 
 from convener.storage.db.writer import Writer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 T = TypeVar("T")
 
@@ -28,3 +30,11 @@ class DatabaseGateway:
 
     async def write(self, job: Callable[[Database], T]) -> T:
         return await asyncio.wrap_future(self.writer.submit(job, write=True))
+
+    async def read_plain(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """A read on the bare connection (the home screen's): no wait for sqlite-utils."""
+        return await asyncio.wrap_future(self.writer.submit_plain(job))
+
+    def warm_up(self) -> None:
+        """Load sqlite-utils on the database thread now that the first screen is drawn."""
+        self.writer.warm_up()

@@ -36,12 +36,17 @@ class CurrentEventChanged(Message):
 
 
 class OpenEventScreen(Message):
-    """A screen asks the app to open one of an event's screens ('checkin', 'notes', ...)."""
+    """A screen asks the app to open one of an event's screens ('checkin', 'notes', ...).
 
-    def __init__(self, event: dict[str, Any], where: str) -> None:
+    With `replace` the new screen takes the asking screen's place (Esc then goes back past
+    both), as going from the door straight to the notes does.
+    """
+
+    def __init__(self, event: dict[str, Any], where: str, *, replace: bool = False) -> None:
         super().__init__()
         self.event = event
         self.where = where
+        self.replace = replace
 
 
 class GoHome(Message):

@@ -7,14 +7,17 @@ import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from convener.storage import lazy
 from convener.storage.db.integrity import private_copy
 from convener.storage.db.lock import InstanceLock
 from convener.storage.db.raw import open_raw, schema_version
 from convener.storage.errors import DatabaseError
 from convener.storage.paths import ensure_private_dir
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def database_path(db: Database) -> Path:
@@ -104,7 +107,7 @@ def restore_from(src: Path, db_path: Path) -> Path:
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         source = open_raw(src, read_only=True)
         try:
-            backup_to(Database(source), db_path)
+            backup_to(lazy.database(source), db_path)
         finally:
             source.close()
     finally:
@@ -117,7 +120,7 @@ def _keep_current(db_path: Path, kept: Path) -> None:
     try:
         current = open_raw(db_path)
         try:
-            backup_to(Database(current), kept)
+            backup_to(lazy.database(current), kept)
         finally:
             current.close()
     except (DatabaseError, sqlite3.Error):

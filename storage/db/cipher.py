@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
+from convener.storage import lazy
 from convener.storage.errors import DatabaseError
 
 KDF_ITER = 256_000  # SQLCipher 4's default
@@ -25,7 +26,7 @@ _CURSOR_METHODS = frozenset({"execute", "executemany", "executescript", "cursor"
 def available() -> bool:
     """True when SQLCipher can be used on this machine."""
     try:
-        import sqlcipher3  # noqa: F401
+        lazy.sqlcipher()
     except ImportError:
         return False
     return True
@@ -107,7 +108,7 @@ def open_encrypted(
     first read: `connect` checks for it.
     """
     try:
-        from sqlcipher3 import dbapi2
+        dbapi2 = lazy.sqlcipher()
     except ImportError:
         raise DatabaseError(f"encryption needs SQLCipher: {INSTALL_HINT}") from None
     options.setdefault("check_same_thread", False)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from convener.storage import lazy
 from convener.storage.db.cipher import open_encrypted
 from convener.storage.db.integrity import check_file, refuse_lost_database
-from convener.storage.db.migrations import LATEST
+from convener.storage.db.migrations import LATEST, is_current
 from convener.storage.db.migrations import migrate as apply_migrations
 from convener.storage.db.raw import (
+    Queryable,
     open_raw,
     passphrase_from_env,
     probe,
@@ -27,6 +28,9 @@ from convener.storage.db.raw import (
 )
 from convener.storage.errors import DatabaseError, NewerSchemaError
 from convener.storage.paths import ensure_private_dir
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -63,6 +67,27 @@ def connect(
     or foreign file raises CorruptDatabaseError after a copy of it is kept aside. Opening
     read-only skips the check: that is how whatever is still readable is salvaged.
     """
+    conn = open_connection(
+        path, read_only=read_only, migrate=migrate, check=check, passphrase=passphrase
+    )
+    try:
+        return lazy.database(conn)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def open_connection(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    check: bool | None = None,
+    passphrase: str | None = None,
+) -> sqlite3.Connection:
+    """`connect` without sqlite-utils: the same checks, PRAGMAs and migrations, on a bare
+    connection. The database thread opens with it, so start-up needs no sqlite-utils
+    (loaded only to run a migration)."""
     path = Path(path)
     check = not read_only if check is None else check
     passphrase = passphrase if passphrase is not None else passphrase_from_env()
@@ -81,15 +106,14 @@ def connect(
             check_file(conn, path, encrypted=bool(passphrase))
         elif passphrase and not read_only:
             probe(conn, path, encrypted=True)
-        db = Database(conn)
-        _apply_pragmas(db, read_only=read_only)
+        _apply_pragmas(conn, read_only=read_only)
         if not read_only:
             # Tightened only now that it has proved to be a database (plain or encrypted):
             # a mistyped --db naming some other file keeps its mode.
             os.chmod(path, 0o600)
-        if migrate and not read_only:
+        if migrate and not read_only and not is_current(conn):
             try:
-                apply_migrations(db)
+                apply_migrations(lazy.database(conn))
             except NewerSchemaError as exc:
                 raise NewerSchemaError(exc.version, exc.latest, str(path)) from None
     except BaseException as exc:
@@ -108,7 +132,7 @@ def connect(
             reason = exc.strerror or str(exc)
             raise DatabaseError(f"{path}: cannot open the database ({reason})") from exc
         raise
-    return db
+    return conn
 
 
 def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> sqlite3.Connection:
@@ -133,7 +157,7 @@ def _readable(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> s
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
-def _apply_pragmas(db: Database, *, read_only: bool) -> None:
+def _apply_pragmas(db: sqlite3.Connection, *, read_only: bool) -> None:
     for name, value, _ in _PRAGMAS:
         db.execute(f"PRAGMA {name}={value}")
     if not read_only:
@@ -146,7 +170,7 @@ def _apply_pragmas(db: Database, *, read_only: bool) -> None:
             raise DatabaseError(f"PRAGMA {name} is {got!r}, expected {expected!r}")
 
 
-def checkpoint(db: Database) -> None:
+def checkpoint(db: Queryable) -> None:
     """Fold the WAL into the main file so the `.db` alone is complete (clean exit)."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -8,15 +8,18 @@ taken next to it. Add migrations at the end; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.backup import backup_before_migration
+from convener.storage.db.raw import Queryable
 from convener.storage.errors import NewerSchemaError
 from convener.storage.hlc import Stamp
 
-Migration = Callable[[Database], None]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Migration = Callable[["Database"], None]
 
 COMMON = {"id": str, "created_at": str, "updated_at": str, "device_id": str}
 
@@ -242,9 +245,14 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
 LATEST = MIGRATIONS[-1][0]
 
 
-def current_version(db: Database) -> int:
+def current_version(db: Queryable) -> int:
     """The schema version recorded in the database (0 for a new file)."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def is_current(db: Queryable) -> bool:
+    """True when the schema is exactly this version's: no migration to run, none too new."""
+    return current_version(db) == MIGRATIONS[-1][0]
 
 
 def migrate(db: Database, migrations: tuple[tuple[int, str, Migration], ...] = MIGRATIONS) -> int:

@@ -9,11 +9,21 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any, Protocol
 
 from convener.storage.db.cipher import open_encrypted
 from convener.storage.errors import PassphraseError
 
 PASSPHRASE_ENV = "CONVENER_PASSPHRASE"
+
+
+class Queryable(Protocol):
+    """What a plain read needs: a bare connection or sqlite-utils' Database both qualify.
+
+    The home screen's queries take one, so they run before sqlite-utils is loaded.
+    """
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
 
 
 def passphrase_from_env() -> str | None:

@@ -4,6 +4,10 @@ SQLite connections belong to the thread that made them, and one writer avoids lo
 between screens. Callers get a Future; the UI awaits it with `asyncio.wrap_future`, so the
 event loop never waits on the disk. A write that meets a lock held by another process is
 retried until `retry_for` seconds have passed, with status reports so the UI can say so.
+
+The thread opens a bare connection; sqlite-utils' Database is made over it for the first job
+that needs one (or by `warm_up`, after the first frame), so start-up does not wait for
+sqlite-utils to load, and it loads on this thread, not the UI's.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from sqlite_utils import Database
-
-from convener.storage.db.connection import checkpoint, connect
+from convener.storage import lazy
+from convener.storage.db.connection import checkpoint, open_connection
 from convener.storage.errors import DatabaseError, ReadOnlyError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 T = TypeVar("T")
 WATCH_EVERY = 0.25  # seconds idle between looks at PRAGMA data_version
@@ -73,9 +79,11 @@ class Writer:
         self.retry_for = retry_for
         self.on_status = on_status or (lambda status: None)
         self.on_outside_change = on_outside_change
-        self._jobs: queue.Queue[tuple[Callable[[Database], Any], Future[Any], bool] | None] = (
+        self._jobs: queue.Queue[tuple[Callable[[Any], Any], Future[Any], bool, bool] | None] = (
             queue.Queue()
         )
+        self._db: Database | None = None
+        self._warm: Future[None] | None = None
         self._thread = threading.Thread(target=self._run, name="convener-db", daemon=True)
         self._ready: Future[None] = Future()
         self._start_lock = threading.Lock()
@@ -97,8 +105,20 @@ class Writer:
         if self.read_only and write:
             future.set_exception(ReadOnlyError("the database is open read-only"))
             return future
-        self._jobs.put((job, future, write))
+        self._jobs.put((job, future, write, False))
         return future
+
+    def submit_plain(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
+        """Run the read `job(conn)` on the bare connection: it needs no sqlite-utils."""
+        future: Future[T] = Future()
+        self._jobs.put((job, future, False, True))
+        return future
+
+    def warm_up(self) -> Future[None]:
+        """Load sqlite-utils on this thread now (after the first frame), not on first use."""
+        if self._warm is None:
+            self._warm = self.submit(lambda db: None, write=False)
+        return self._warm
 
     def close(self, timeout: float = 5.0) -> None:
         """Finish queued jobs, checkpoint the WAL into the main file and close."""
@@ -108,54 +128,64 @@ class Writer:
 
     def _run(self) -> None:
         try:
-            db = connect(self.path, read_only=self.read_only)
+            conn = open_connection(self.path, read_only=self.read_only)
             # Wait briefly inside SQLite, then retry here: the UI learns within half a
             # second that another program holds the lock, instead of after five.
-            db.execute(f"PRAGMA busy_timeout={WRITER_BUSY_MS}")
+            conn.execute(f"PRAGMA busy_timeout={WRITER_BUSY_MS}")
         except BaseException as exc:
             self._ready.set_exception(exc)
             return
         self._ready.set_result(None)
-        seen = data_version(db)
+        seen = data_version(conn)
         try:
             while True:
                 try:
                     item = self._jobs.get(timeout=WATCH_EVERY)
                 except queue.Empty:
-                    seen = self._look_for_outside_change(db, seen)
+                    seen = self._look_for_outside_change(conn, seen)
                     continue
                 if item is None:
                     break
-                job, future, write = item
+                job, future, write, plain = item
                 if future.set_running_or_notify_cancel():
-                    self._execute(db, job, future, write)
-                seen = self._look_for_outside_change(db, seen)
+                    self._execute(conn, job, future, write, plain)
+                seen = self._look_for_outside_change(conn, seen)
         finally:
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
-                    checkpoint(db)
-            db.close()
+                    checkpoint(conn)
+            conn.close()
 
-    def _look_for_outside_change(self, db: Database, seen: int | None) -> int | None:
+    def _look_for_outside_change(self, conn: sqlite3.Connection, seen: int | None) -> int | None:
         """Tell the UI when another connection (`convener import`, a second window) committed.
 
         `PRAGMA data_version` changes only for commits made by other connections, and reading
         it touches no table: cheap enough to ask four times a second while idle."""
         if self.on_outside_change is None:
             return seen
-        now = data_version(db)
+        now = data_version(conn)
         if seen is not None and now is not None and now != seen:
             self.on_outside_change()
         return now
 
     def _execute(
-        self, db: Database, job: Callable[[Database], Any], future: Future[Any], write: bool
+        self,
+        conn: sqlite3.Connection,
+        job: Callable[[Any], Any],
+        future: Future[Any],
+        write: bool,
+        plain: bool,
     ) -> None:
         deadline = time.monotonic() + self.retry_for
         delay = 0.05
         while True:
             try:
-                result = job(db)
+                if plain:
+                    result = job(conn)
+                else:
+                    if self._db is None:
+                        self._db = lazy.database(conn)
+                    result = job(self._db)
             except sqlite3.Error as exc:
                 if is_locked(exc) and time.monotonic() < deadline:
                     self.on_status(WriterStatus("waiting", explain(exc), time.time()))
@@ -175,9 +205,9 @@ class Writer:
             return
 
 
-def data_version(db: Database) -> int | None:
+def data_version(conn: sqlite3.Connection) -> int | None:
     """SQLite's change counter for commits by other connections (None if it cannot be read)."""
     try:
-        return int(db.execute("PRAGMA data_version").fetchone()[0])
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
     except sqlite3.Error:
         return None

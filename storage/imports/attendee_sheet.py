@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from convener.storage import lazy
 from convener.storage.errors import ValidationError
 from convener.storage.records import ATTENDEE_FIELDS, validate_attendee
 from convener.storage.text import clean_line
@@ -158,8 +159,7 @@ def _cell_text(value: Any) -> str:
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(sheet row number, cell texts) for the first worksheet of a workbook."""
-    import openpyxl
-
+    openpyxl = lazy.openpyxl()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types (zip, XML, KeyError) on bad files

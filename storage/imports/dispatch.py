@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.clock import stable_id
 from convener.storage.errors import ValidationError
 from convener.storage.events import get_event
+from convener.storage.imports.attendee_sheet import load_attendee_sheet
 from convener.storage.imports.event_file import ImportReport, import_yaml
 from convener.storage.rows import merge
 from convener.storage.text import name_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
@@ -61,8 +64,6 @@ def conflict_message(exc: sqlite3.IntegrityError) -> str:
 
 def import_attendee_sheet(db: Database, path: Path, event_ref: str) -> ImportReport:
     """Register everyone on a spreadsheet for the event; re-importing finds them again."""
-    from convener.storage.imports.attendee_sheet import load_attendee_sheet
-
     event = get_event(db, event_ref)
     rows = load_attendee_sheet(path)
     report = ImportReport(event["slug"], event["title"])

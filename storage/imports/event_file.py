@@ -12,9 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.actions import validate_action
 from convener.storage.clock import offset_text, stable_id
@@ -26,6 +24,9 @@ from convener.storage.records import validate_attendee, validate_event
 from convener.storage.rows import merge, this_device
 from convener.storage.text import clean_line, name_key, slugify
 from convener.storage.yamlsafe import LoadedYaml, load_yaml_file
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMAT_VERSION = "1"
 NOTE_KEYS = frozenset(

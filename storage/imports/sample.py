@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage.imports.event_file import ImportReport, import_loaded, load_event_file
 from convener.storage.paths import bundled_file
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SAMPLE_PATH = bundled_file("quetta-dialogue.yaml")
 PRACTICE_SUFFIX = "-practice"

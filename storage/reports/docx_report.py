@@ -1,19 +1,21 @@
 """The event report as a Word document, so staff can edit it before it goes to donors.
 
 Same sections as the Markdown report, as real headings, paragraphs, bullets and tables.
-python-docx is imported only when a DOCX is asked for. The body is written as WordprocessingML
-directly: python-docx's paragraph and cell API looks styles up by name and sets text one
-character at a time, which takes seconds for an event with thousands of participants.
+python-docx is loaded only when a DOCX is asked for (convener.storage.lazy). The body is
+written as WordprocessingML directly: python-docx's paragraph and cell API looks styles up by
+name and sets text one character at a time, which takes seconds for an event with thousands of
+participants.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
+from convener.storage import lazy
 from convener.storage.reports.markdown import NONE_RECORDED, agenda_table
 from convener.storage.reports.model import Summary
 from convener.storage.reports.tallies import Tally
@@ -27,6 +29,12 @@ STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet")
 Run = tuple[str, str]
 
 
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as XML entities (xml.sax.saxutils' escape, without loading urllib,
+    http and email at start-up as importing that module does)."""
+    return html.escape(text, quote=False)
+
+
 def _safe(text: str) -> str:
     return _XML_UNSAFE.sub("", text)
 
@@ -35,8 +43,7 @@ class _Writer:
     """Appends paragraphs and tables to a python-docx Document's body, quickly."""
 
     def __init__(self, doc: Any) -> None:
-        from lxml import etree
-
+        etree = lazy.etree()
         self.doc = doc
         self.sub = etree.SubElement
         self.element = etree.Element
@@ -72,8 +79,7 @@ class _Writer:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A grid with a bold header row; the body is parsed from one XML string at once."""
-        from lxml import etree
-
+        etree = lazy.etree()
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         tbl = table._tbl
@@ -202,9 +208,7 @@ def _annex(w: _Writer, summary: Summary) -> None:
 
 def render_docx(summary: Summary) -> bytes:
     """The report as the bytes of a .docx file."""
-    import docx
-
-    doc = docx.Document()
+    doc = lazy.docx().Document()
     doc.core_properties.title = _safe(summary.facts.title)
     doc.core_properties.author = "Convener"
     writer = _Writer(doc)

@@ -2,7 +2,9 @@
 
 Every file is rendered in memory first, then written atomically (temp file, fsync, rename,
 fsync of the folder): a crash or a full disk leaves the previous file or none, never half of
-one. Files are 0600 in a 0700 folder because they can hold names and phone numbers.
+one. A failed write removes its temp file; one left by a killed process is removed by the
+next export to that folder. Files are 0600 in a 0700 folder because they can hold names
+and phone numbers.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from convener.storage import paths
 from convener.storage.errors import ConvenerError, ValidationError
+from convener.storage.reports.attendance_csv import render_attendance_csv
+from convener.storage.reports.docx_report import render_docx
+from convener.storage.reports.json_export import render_json
+from convener.storage.reports.markdown import render_markdown
 from convener.storage.reports.summary import Summary, build_summary
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMATS = ("md", "csv", "docx", "json")
 _ALIASES = {"markdown": "md", "word": "docx"}
+# What `atomic_write` names its temp file (tempfile.mkstemp: 8 random characters).
+_TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -46,11 +56,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def _renderers() -> dict[str, tuple[str, Callable[[Summary], bytes]]]:
     """Format -> (file name suffix, renderer); imported lazily so the TUI starts fast."""
-    from convener.storage.reports.attendance_csv import render_attendance_csv
-    from convener.storage.reports.docx_report import render_docx
-    from convener.storage.reports.json_export import render_json
-    from convener.storage.reports.markdown import render_markdown
-
     return {
         "md": ("-summary.md", lambda s: render_markdown(s).encode("utf-8")),
         "csv": ("-attendance.csv", render_attendance_csv),
@@ -102,12 +107,37 @@ def export_event(
         paths.ensure_private_dir(folder)
         if not folder.is_dir():
             raise NotADirectoryError(20, "not a folder")
+        sweep_temp_files(folder, _all_names(summary.facts.slug, renderers))
         for name, data in rendered:
             written.append(atomic_write(folder / name, data))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ConvenerError(f"cannot write to {folder}: {reason}; choose another folder") from exc
     return written
+
+
+def _all_names(slug: str, renderers: dict[str, tuple[str, Callable[[Summary], bytes]]]) -> set[str]:
+    return {
+        file_name(slug, suffix, unredacted=unredacted)
+        for suffix, _ in renderers.values()
+        for unredacted in (False, True)
+    }
+
+
+def sweep_temp_files(folder: Path, names: set[str]) -> list[Path]:
+    """Remove what an export killed mid-write left: `.NAME.XXXXXXXX.tmp`, a full hidden copy.
+
+    Only temp files of our own naming for these report names are touched; anything else
+    in the folder is the user's.
+    """
+    removed = []
+    for entry in folder.iterdir():
+        match = _TEMP.fullmatch(entry.name)
+        if match and match["name"] in names and not entry.is_symlink() and entry.is_file():
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
 
 
 def atomic_write(path: Path, data: bytes) -> Path:

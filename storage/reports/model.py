@@ -6,7 +6,7 @@ local. A writer reads them and formats them; it never decides what may be shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from convener.storage.reports.tallies import Participation
 
@@ -152,7 +152,8 @@ class ClockJump:
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything the writers need; `unredacted` says contacts are included."""
+    """Everything the writers need; `unredacted` says contacts are included, `removed`
+    how many names and contacts were scrubbed from typed text."""
 
     facts: EventFacts
     overview: str
@@ -166,6 +167,7 @@ class Summary:
     annex: tuple[Attendee, ...]
     annex_unlisted: int
     unredacted: bool
+    removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
     clock_jumps: tuple[ClockJump, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import agenda as agenda_rows
@@ -34,6 +32,7 @@ from convener.storage.reports.redaction import (
     Scrubber,
     may_name,
     owner_label,
+    scrubber_for,
     speaker_label,
 )
 from convener.storage.reports.tallies import Participation, participation
@@ -47,7 +46,10 @@ from convener.storage.reports.wording import (
     time_range,
 )
 from convener.storage.taxonomy import Taxonomy, Vocabulary, load_taxonomy
-from convener.storage.text import name_key
+from convener.storage.text import name_key, without_controls
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ACTION_STATUS_LABELS = {
     "open": "Open",
@@ -66,23 +68,32 @@ WHERE a.event_id = ? ORDER BY a.created_at, a.rowid
 """
 
 
-def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> Summary:
+def build_summary(
+    db: Database, event_ref: str, *, unredacted: bool = False, marks: bool = False
+) -> Summary:
     """Read the event and decide, once, what each report may say about each person.
 
     Redacted (the default) names only people who consented and leaves out phone numbers and
     emails. `unredacted` is for internal use: it adds contacts and names people who did not
     consent. Protected people (survivors, minors) are never named, not even unredacted: they
     are counted, and their names are scrubbed from any free text that mentions them.
-    Off-the-record and deleted notes are left out entirely.
+    Off-the-record and deleted notes are left out entirely. Typed text is scrubbed as it
+    enters the summary (see `Scrubber`); `marks` shows each removal, for the preview.
     """
     tax = load_taxonomy()
     event = get_event(db, event_ref)
     chatham = event.get("attribution_default") == "chatham_house"
-    scrub = Scrubber(r["name"] for r in db.query("SELECT name FROM people WHERE protected = 1"))
+    registered = list(db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]]))
+    scrub = scrubber_for(
+        db.query("SELECT name, phone, id_number, email FROM people WHERE protected = 1"),
+        registered,
+        unredacted=unredacted,
+        marks=marks,
+    )
     facts = _facts(event, scrub, chatham)
     people = [
         {**row, **{key: scrub(row.get(key)) for key in ("designation", "organisation", "district")}}
-        for row in db.query(ATTENDEE_QUERY + " ORDER BY r.rowid", [event["id"]])
+        for row in registered
     ]
     groups, sexes = _labels(tax.stakeholder_groups), _labels(tax.genders)
     attendees = [_attendee(p, groups, sexes, unredacted) for p in people]
@@ -92,7 +103,7 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
     tallies = participation(people, tax)
     ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
     annex = [a for a in ordered if a.attended and not a.withheld]
-    return Summary(
+    summary = Summary(
         facts=facts,
         overview=_overview(
             facts, tallies, points, len({p.speaker_number for p in points}), len(actions)
@@ -107,8 +118,10 @@ def build_summary(db: Database, event_ref: str, *, unredacted: bool = False) -> 
         annex=tuple(annex),
         annex_unlisted=tallies.total - len(annex),
         unredacted=unredacted,
+        removed=dict(scrub.counts),
         clock_jumps=_clock_jumps(db, event["id"]),
     )
+    return without_controls(summary)  # whoever wrote the database, no escapes reach a file
 
 
 def _facts(event: dict[str, Any], scrub: Scrubber, chatham: bool) -> EventFacts:

@@ -104,6 +104,33 @@ def test_events_on_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert out.startswith("No events yet.")
 
 
+def test_sample_loads_the_event_and_its_practice_copy(
+    empty_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", empty_db, "sample")
+    assert (code, err) == (0, "")
+    full, practice = out.splitlines()
+    assert full.startswith(
+        "Provincial Dialogue on Human Trafficking and Irregular Migration (quetta-dialogue): "
+        "imported."
+    )
+    assert practice.startswith("Practice: Provincial Dialogue on Human Trafficking")
+    assert "(quetta-dialogue-practice): imported." in practice
+    code, out, _ = run(capsys, "--db", empty_db, "events")
+    listed = {line.split("\t")[0]: line.split("\t")[3] for line in out.splitlines()}
+    assert listed == {
+        "quetta-dialogue": "37/41 checked in",
+        "quetta-dialogue-practice": "0/41 checked in",
+    }
+    # Loading it again adds nothing and keeps the practice check-ins.
+    code, out, _ = run(capsys, "--db", empty_db, "sample")
+    assert code == 0
+    again = out.splitlines()
+    assert len(again) == 2
+    assert all("): already up to date. " in line and " new," in line for line in again)
+    assert all(" 1 new" not in line and "41 new" not in line for line in again)
+
+
 def test_read_only_events(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = imported.read_bytes()
     code, out, _ = run(capsys, "--db", imported, "--read-only", "events")

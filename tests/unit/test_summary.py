@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import time
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from convener.storage.db.connection import connect
 from convener.storage.events import create_event, get_event
 from convener.storage.notes import add_note, delete_note, list_notes
 from convener.storage.reports.markdown import md_escape, render_markdown
-from convener.storage.reports.redaction import WITHHELD, Scrubber
 from convener.storage.reports.summary import build_summary
 from convener.storage.reports.wording import with_article
 
@@ -264,10 +262,10 @@ def test_protected_person_is_counted_but_never_named(db: Database) -> None:
         assert survivor["name"] not in md
         assert survivor["name"].split()[0] not in md
         assert "### A community member\n\n- Testimony about recruitment agents." in md
-        assert f"{WITHHELD} was promised a job abroad." in md
-        assert f"### {WITHHELD}'s caseworker" in md
+        assert "A participant was promised a job abroad." in md
+        assert "### A participant's caseworker" in md
         assert "| A community member | Arrange legal aid |" in md
-        assert "### Rubina Kakar, Caseworker for (name withheld)" in md
+        assert "### Rubina Kakar, Caseworker for a participant" in md
         assert all(survivor["name"] not in tag for p in summary.points for tag in p.tags)
         assert summary.participation.total == 38
         assert ("Not disclosed", 1) in [
@@ -362,22 +360,6 @@ def test_chatham_house_action_owners_are_not_named(db: Database) -> None:
     assert "| Ejaz Ahmed | Share case data |" in report(db)
     db.execute("UPDATE events SET attribution_default = 'chatham_house' WHERE slug = ?", [SLUG])
     assert "| An official of the FIA | Share case data |" in report(db)
-
-
-@pytest.mark.parametrize(
-    ("text", "scrubbed"),
-    [
-        ("Gul Bano spoke", f"{WITHHELD} spoke"),
-        ("GUL  BANO's story", f"{WITHHELD}'s story"),
-        ("met gul\nbano twice", f"met {WITHHELD} twice"),
-        ("Gul Banoo is someone else", "Gul Banoo is someone else"),
-        ("ظہور احمد نے کہا", f"{WITHHELD} نے کہا"),
-        ("", ""),
-    ],
-)
-def test_scrubber_removes_protected_names(text: str, scrubbed: str) -> None:
-    scrub = Scrubber(["Gul Bano", unicodedata.normalize("NFD", "ظہور احمد"), None, ""])
-    assert scrub(text) == scrubbed
 
 
 @pytest.mark.parametrize(

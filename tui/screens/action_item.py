@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
+from convener.storage.actions import add_action_item, update_action_item
 from convener.storage.records import ACTION_STATUSES
 from convener.tui.screens.base import ConvenerModal
 from convener.tui.widgets.form import Field, save_or_show
@@ -140,8 +141,6 @@ class ActionItemScreen(ConvenerModal):
         self.save_once(self.save())
 
     async def save(self) -> None:
-        from convener.storage.actions import add_action_item, update_action_item
-
         fields = self.fields()
         event_id, action_id = self.event["id"], self.initial.get("id")
 

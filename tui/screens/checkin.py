@@ -19,9 +19,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from convener.storage.attendees import door_list, get_attendee
+from convener.storage.checkins import check_in, last_check_in, undo_check_in
 from convener.storage.errors import ConvenerError
-from convener.tui.messages import DatabaseChanged
+from convener.tui.messages import DatabaseChanged, OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen, in_background
+from convener.tui.screens.walkin import WalkInScreen
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
 from convener.tui.widgets.result_list import ResultList, local_time
@@ -99,8 +102,6 @@ class CheckinScreen(ConvenerScreen):
 
     async def load(self) -> None:
         """Read the door list and show it, keeping what is typed and who is highlighted."""
-        from convener.storage.attendees import door_list
-
         event_id = self.event["id"]
         rows = await self.session.db.read(lambda db: door_list(db, event_id))
         highlighted = self.results.highlighted
@@ -192,7 +193,6 @@ class CheckinScreen(ConvenerScreen):
 
     async def save_check_in(self, entry: Entry, name: str) -> None:
         """The write, in a worker: the row shows "… saving" until it commits, never "✓"."""
-        from convener.storage.checkins import check_in
 
         event_id, person_id = self.event["id"], entry.row["id"]
         try:
@@ -223,8 +223,6 @@ class CheckinScreen(ConvenerScreen):
         in_background(self, self.undo_last())
 
     async def undo_last(self) -> None:
-        from convener.storage.checkins import last_check_in
-
         event_id = self.event["id"]
         last = await self.session.db.read(lambda db: last_check_in(db, event_id))
         if last is None:
@@ -240,9 +238,6 @@ class CheckinScreen(ConvenerScreen):
         in_background(self, self.uncheck(entry.row["id"]))
 
     async def uncheck(self, person_id: str) -> None:
-        from convener.storage.attendees import get_attendee
-        from convener.storage.checkins import undo_check_in
-
         event_id = self.event["id"]
 
         def job(db: Any) -> dict[str, Any]:
@@ -261,8 +256,6 @@ class CheckinScreen(ConvenerScreen):
         self.refresh_results()
 
     def action_walk_in(self) -> None:
-        from convener.tui.screens.walkin import WalkInScreen
-
         typed = self.query_one("#search", Input).value.strip()
 
         def added(row: dict[str, Any] | None) -> None:
@@ -280,10 +273,8 @@ class CheckinScreen(ConvenerScreen):
 
         self.app.push_screen(WalkInScreen(self.event, typed), added)
 
-    async def action_notes(self) -> None:
-        from convener.tui.screens import screen_for
-
-        self.app.switch_screen(screen_for("notes", self.event))
+    def action_notes(self) -> None:
+        self.post_message(OpenEventScreen(self.event, "notes", replace=True))
 
     def action_clear_or_back(self) -> None:
         search = self.query_one("#search", Input)

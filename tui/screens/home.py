@@ -12,8 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import delete_event, list_events
+from convener.storage.imports.dispatch import import_file
+from convener.storage.imports.sample import ensure_sample
 from convener.tui.messages import OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen, in_background, later
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.setup import SetupScreen
 from convener.tui.widgets.top_bar import TopBar
 
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
@@ -100,9 +106,7 @@ class HomeScreen(ConvenerScreen):
 
     @work(exclusive=True, group="home-reload")
     async def reload(self, select_slug: str | None = None) -> None:
-        from convener.storage.events import list_events
-
-        self.events = await self.session.db.read(list_events)
+        self.events = await self.session.db.read_plain(list_events)
         tables = self.query("#events").results(DataTable)
         table = next(tables, None)
         if table is None:  # the screen went away while the list was read (the app quit)
@@ -131,6 +135,7 @@ class HomeScreen(ConvenerScreen):
             )
         )
         table.focus()
+        self.call_after_refresh(self.session.db.warm_up)  # drawn: load the rest meanwhile
 
     def highlighted(self) -> dict[str, Any] | None:
         table = self.query_one("#events", DataTable)
@@ -146,16 +151,12 @@ class HomeScreen(ConvenerScreen):
         self.post_message(OpenEventScreen(event, where))
 
     async def action_new_event(self) -> None:
-        from convener.tui.screens.setup import SetupScreen
-
         await self.app.push_screen(SetupScreen(None))
 
     def action_load_sample(self) -> None:
         in_background(self, self.load_sample())
 
     async def load_sample(self) -> None:
-        from convener.storage.imports.sample import ensure_sample
-
         try:
             slug = await self.session.db.write(ensure_sample)
         except ConvenerError as exc:
@@ -168,16 +169,12 @@ class HomeScreen(ConvenerScreen):
         self.reload(select_slug=slug)
 
     def action_import_file(self) -> None:
-        from convener.tui.screens.import_file import ImportScreen
-
         target = self.highlighted()
         what = "Import a YAML event file"
         if target:
             what += f", or an attendee list (.csv/.xlsx/.yaml) into “{target['title']}”"
 
         async def importer(path: Path) -> str:
-            from convener.storage.imports.dispatch import import_file
-
             ref = target["id"] if target else None
             report = await self.session.db.write(lambda db: import_file(db, path, ref))
             return f"{report.event_title}: {report.summary()}"
@@ -190,8 +187,6 @@ class HomeScreen(ConvenerScreen):
         self.app.push_screen(ImportScreen(importer, what), done)
 
     def action_delete_event(self) -> None:
-        from convener.tui.screens.confirm import ConfirmScreen
-
         event = self.highlighted()
         if event is None:
             return
@@ -204,7 +199,6 @@ class HomeScreen(ConvenerScreen):
         async def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            from convener.storage.events import delete_event
 
             await self.session.db.write(lambda db: delete_event(db, event["id"]))
             self.notify("Event deleted.")

@@ -21,8 +21,10 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
+from convener.storage.notes import add_note, edit_note
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import in_background
+from convener.tui.screens.note_prompts import KindPicker
 from convener.tui.screens.notes_session import NotesBase, status_line
 from convener.tui.widgets.composer import (
     COMPOSER_KEYS,
@@ -265,8 +267,6 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def save_job(self, state: ComposerState) -> Any:
-        from convener.storage.notes import add_note, edit_note
-
         event_id, fields, note_id = self.event["id"], state.note_fields(), state.note_id
         if note_id:
             return lambda db: edit_note(db, note_id, fields)
@@ -314,8 +314,6 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     def action_pick_kind(self) -> None:
-        from convener.tui.screens.note_prompts import KindPicker
-
         def chosen(code: str | None) -> None:
             if code:
                 self.action_kind(code)

@@ -14,14 +14,22 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from convener.storage.actions import list_action_items
+from convener.storage.attendees import list_attendees
 from convener.storage.errors import ConvenerError
+from convener.storage.events import agenda, end_session, get_event, start_session
+from convener.storage.notes import delete_note, discard_draft, get_draft, list_notes, note_history
+from convener.tui.screens.action_item import ActionItemScreen
 from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.note_prompts import DraftPrompt
 from convener.tui.screens.notes_draft import DraftKeeper, restored_state
+from convener.tui.screens.summary import SummaryScreen
 from convener.tui.widgets.composer import ATTRIBUTION_SHORT, ComposerState
 from convener.tui.widgets.result_list import local_time
 from convener.tui.widgets.speaker_picker import SpeakerChooser
 from convener.tui.widgets.timeline import Timeline, speaker_of
+from convener.tui.widgets.top_bar import TopBar
 
 
 def status_line(
@@ -80,11 +88,6 @@ class NotesBase(ConvenerScreen):
 
     def load_job(self) -> Any:
         """Everything the screen shows, read in one trip to the database thread."""
-        from convener.storage.actions import list_action_items
-        from convener.storage.attendees import list_attendees
-        from convener.storage.events import agenda, get_event
-        from convener.storage.notes import get_draft, list_notes, note_history
-
         event_id = self.event["id"]
 
         def job(db: Any) -> dict[str, Any]:
@@ -108,8 +111,6 @@ class NotesBase(ConvenerScreen):
         raise NotImplementedError
 
     def set_event(self, event: dict[str, Any]) -> None:
-        from convener.tui.widgets.top_bar import TopBar
-
         self.event = event
         self.session.current_event = event
         for bar in self.query(TopBar):
@@ -123,7 +124,6 @@ class NotesBase(ConvenerScreen):
         if not draft:
             self.ask_start()
             return
-        from convener.tui.screens.note_prompts import DraftPrompt
 
         person = draft.get("speaker_id")
         label = self.chooser.label_for(person) if person else str(draft.get("speaker_text") or "")
@@ -139,8 +139,6 @@ class NotesBase(ConvenerScreen):
                 self.query_one("#note").focus()
                 self.notify("Draft restored: Enter saves it.")
             else:
-                from convener.storage.notes import discard_draft
-
                 event_id = self.event["id"]
                 await self.session.db.write(lambda db: discard_draft(db, event_id))
                 self.notify("Draft discarded.")
@@ -172,8 +170,6 @@ class NotesBase(ConvenerScreen):
         in_background(self, self.start_session())
 
     async def start_session(self) -> None:
-        from convener.storage.events import start_session
-
         if self.event.get("status") == "live":
             since = local_time(self.event.get("started_at"))
             self.notify(f"The session is already running (since {since}).")
@@ -199,7 +195,6 @@ class NotesBase(ConvenerScreen):
         async def answered(end: bool | None) -> None:
             if not end:
                 return
-            from convener.storage.events import end_session
 
             event_id = self.event["id"]
             try:
@@ -221,8 +216,6 @@ class NotesBase(ConvenerScreen):
         )
 
     def show_summary(self) -> None:
-        from convener.tui.screens.summary import SummaryScreen
-
         self.app.push_screen(SummaryScreen(self.event))
 
     # --- delete and restore ---------------------------------------------------------------
@@ -240,7 +233,6 @@ class NotesBase(ConvenerScreen):
         async def answered(delete: bool | None) -> None:
             if not delete:
                 return
-            from convener.storage.notes import delete_note
 
             note_id = note["id"]
             try:
@@ -264,8 +256,6 @@ class NotesBase(ConvenerScreen):
         in_background(self, self.restore_note(self.deleted.pop()))
 
     async def restore_note(self, note_id: str) -> None:
-        from convener.storage.notes import delete_note, list_notes, note_history
-
         event_id = self.event["id"]
 
         def job(db: Any) -> tuple[list[dict[str, Any]], set[str]]:
@@ -290,8 +280,6 @@ class NotesBase(ConvenerScreen):
         )
 
     def action_action_item(self) -> None:
-        from convener.tui.screens.action_item import ActionItemScreen
-
         note = self.just_saved
         if self.focused is self.timeline:
             note = self.timeline.highlighted_note
@@ -308,8 +296,6 @@ class NotesBase(ConvenerScreen):
 
     @on(OptionList.OptionSelected, "#actions")
     def edit_action(self, message: OptionList.OptionSelected) -> None:
-        from convener.tui.screens.action_item import ActionItemScreen
-
         row = self.action_rows.get(message.option.id or "")
         if row is not None:
             self.open_action(ActionItemScreen(self.event, self.chooser, row))
@@ -318,7 +304,6 @@ class NotesBase(ConvenerScreen):
         async def saved(row: dict[str, Any] | None) -> None:
             if row is None:
                 return
-            from convener.storage.actions import list_action_items
 
             event_id = self.event["id"]
             self.show_actions(

@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlite_utils import Database
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,6 +29,7 @@ from textual.widgets import (
 )
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import create_event, update_event
 from convener.storage.records import validate_event
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.setup_agenda import AgendaPane
@@ -38,6 +38,8 @@ from convener.tui.widgets.form import Field, errors_by_field
 from convener.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     pass
 
 # Rows of the form in reading (and Tab) order; `:2` makes a field twice as wide.
@@ -49,6 +51,7 @@ ROWS = (
     "province country host",
     "organisers:2 rapporteur",
 )
+
 LABELS = {
     "title": "Title *",
     "date": "Date *",
@@ -219,8 +222,6 @@ class SetupScreen(ConvenerScreen):
         self, values: dict[str, str]
     ) -> tuple[Callable[[Database], dict[str, Any]] | None, dict[str, str]]:
         """The write that saves what can be saved of `values` (None: nothing to do), and errors."""
-        from convener.storage.events import create_event, update_event
-
         stored = self.event or {}
         keep, errors = savable(values, stored)
         if self.event is None:

@@ -19,6 +19,7 @@ from textual.widgets import (
 )
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import agenda, set_agenda
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.form import Field
 
@@ -28,6 +29,7 @@ FIELDS = ("id", "title", "starts_at", "presenter")
 ITEM = re.compile(
     r"(?:(?P<at>\d{1,2}[:.]\d{2})(?:\s+|$))?(?P<title>.*?)(?:\s+(?:--|—|–)\s+(?P<by>.*))?"
 )
+
 AGENDA_KEYS = "In the list (Tab to it): ctrl+↑/↓ or alt+↑/↓ move · e or Enter edit · d remove"
 ITEM_HINT = "New agenda item: type it and press Enter, e.g. 09:30 Opening remarks -- Minister"
 
@@ -82,8 +84,6 @@ class AgendaPane(Vertical):
         return self.query_one("#agenda", DataTable)
 
     async def load(self, event_id: str) -> None:
-        from convener.storage.events import agenda
-
         self.event_id = event_id
         rows = await self.session.db.read(lambda db: agenda(db, event_id))
         self.items = [{k: r[k] for k in FIELDS} for r in rows]
@@ -99,8 +99,6 @@ class AgendaPane(Vertical):
 
     async def save(self, select: int | None = None) -> None:
         """Write the whole agenda in its new order; items keep their ids."""
-        from convener.storage.events import set_agenda
-
         self.show(select)
         if self.event_id is None:
             return

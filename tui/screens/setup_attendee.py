@@ -18,10 +18,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
+from convener.storage.attendees import (
+    add_attendee,
+    list_attendees,
+    remove_attendee,
+    update_attendee,
+)
 from convener.storage.errors import ValidationError
+from convener.storage.imports.dispatch import import_file
 from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
+from convener.tui.screens.confirm import ConfirmScreen
+from convener.tui.screens.import_file import ImportScreen
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, choices, save_or_show
@@ -131,8 +140,6 @@ class AttendeeForm(ConvenerModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
-        from convener.storage.attendees import add_attendee, update_attendee
-
         fields, event_id, person_id = self.values(), self.event_id, self.attendee.get("id")
         if person_id:
             saving = self.session.db.write(
@@ -189,8 +196,6 @@ class AttendeePane(Vertical):
         return self.query_one("#attendees", DataTable)
 
     async def reload(self, select_id: str | None = None) -> None:
-        from convener.storage.attendees import list_attendees
-
         if self.event_id is None:
             return
         event_id = self.event_id
@@ -235,16 +240,12 @@ class AttendeePane(Vertical):
         self.table.focus()
 
     def remove_attendee(self) -> None:
-        from convener.tui.screens.confirm import ConfirmScreen
-
         row, event_id = self.highlighted(), self.event_id
         if row is None or event_id is None:
             return
         name = row["name"]
 
         async def answer(confirmed: bool | None) -> None:
-            from convener.storage.attendees import remove_attendee
-
             if confirmed:
                 try:
                     await self.session.db.write(lambda db: remove_attendee(db, event_id, row["id"]))
@@ -260,15 +261,11 @@ class AttendeePane(Vertical):
         self.app.push_screen(ConfirmScreen(question, yes="Remove", careful=True), answer)
 
     def import_list(self) -> None:
-        from convener.tui.screens.import_file import ImportScreen
-
         event_id = self.event_id
         if event_id is None:
             return
 
         async def importer(path: Path) -> str:
-            from convener.storage.imports.dispatch import import_file
-
             report = await self.session.db.write(lambda db: import_file(db, path, event_id))
             return report.summary()
 

@@ -1,9 +1,11 @@
 """The summary as it will be sent: previewed in the app, then exported to a folder.
 
 The preview is the same Markdown the export writes (redacted: no contacts, nobody named
-without consent), built on the database thread. Export asks for the folder (the default
-one prefilled); an unwritable folder is explained and another can be typed straight away.
-An export with phone numbers and emails needs its own key and a confirmation.
+without consent), built on the database thread, except that what was scrubbed from typed
+text is marked where it was ("[phone removed]", "[name withheld]") and counted above it.
+Export asks for the folder (the default one prefilled); an unwritable folder is explained
+and another can be typed straight away. An export with phone numbers and emails needs its
+own key and a confirmation.
 """
 
 from __future__ import annotations
@@ -11,17 +13,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, widgets
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Footer, Input, Static
 
 from convener.storage.errors import ConvenerError
+from convener.storage.events import get_event
+from convener.storage.paths import default_export_dir
+from convener.storage.reports.export import FORMATS, export_event, file_stem
+from convener.storage.reports.markdown import render_markdown
+from convener.storage.reports.redaction import removed_text
+from convener.storage.reports.summary import Summary, build_summary
 from convener.tui.keyguard import key_guard
 from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.widgets.top_bar import TopBar
 
 UNREDACTED_DETAIL = (
@@ -29,6 +38,8 @@ UNREDACTED_DETAIL = (
     "people who did not agree to be named (protected people stay hidden). Their names end in "
     "-UNREDACTED. Keep them off shared drives and e-mail; share the normal export instead."
 )
+
+PREVIEW_HINT = "Preview of the summary as exported: no contacts, names only with consent."
 
 
 class SummaryScreen(ConvenerScreen):
@@ -56,12 +67,12 @@ class SummaryScreen(ConvenerScreen):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield Static(
-            Content("Preview of the summary as exported: no contacts, names only with consent."),
+            Content(PREVIEW_HINT),
             classes="hint",
             id="summary-hint",
         )
         with VerticalScroll(id="summary-scroll"):
-            yield Markdown(id="summary")
+            yield widgets.Markdown(id="summary")
         with Vertical(id="export-bar"):
             yield Static(id="export-label")
             yield Input(id="export-dir")
@@ -75,28 +86,25 @@ class SummaryScreen(ConvenerScreen):
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        from convener.storage.events import get_event
-        from convener.storage.reports.markdown import render_markdown
-        from convener.storage.reports.summary import build_summary
-
         event_id = self.event["id"]
 
-        def job(db: Any) -> tuple[dict[str, Any], str]:
-            return get_event(db, event_id), render_markdown(build_summary(db, event_id))
+        def job(db: Any) -> tuple[dict[str, Any], Summary]:
+            return get_event(db, event_id), build_summary(db, event_id, marks=True)
 
         try:
-            self.event, text = await self.session.db.read(job)
+            self.event, summary = await self.session.db.read(job)
         except ConvenerError as exc:
             self.notify(f"No summary: {exc}", severity="error", markup=False)
             return
         self.session.current_event = self.event
-        await self.query_one("#summary", Markdown).update(text)
+        hint = " ".join((PREVIEW_HINT, removed_text(summary.removed))).strip()
+        self.query_one("#summary-hint", Static).update(Content(hint))
+        await self.query_one("#summary", widgets.Markdown).update(render_markdown(summary))
 
     def action_export(self, unredacted: bool) -> None:
         if not unredacted:
             self.open_export_bar(False)
             return
-        from convener.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -110,9 +118,6 @@ class SummaryScreen(ConvenerScreen):
         )
 
     def open_export_bar(self, unredacted: bool) -> None:
-        from convener.storage.paths import default_export_dir
-        from convener.storage.reports.export import FORMATS, file_stem
-
         self.unredacted = unredacted
         what = "UNREDACTED export (with contacts)" if unredacted else "Export"
         self.query_one("#export-label", Static).update(
@@ -146,8 +151,6 @@ class SummaryScreen(ConvenerScreen):
 
     async def export(self, folder: Path) -> None:
         """In a worker (a long job: keys typed meanwhile run nothing, tui/keyguard.py)."""
-        from convener.storage.reports.export import FORMATS, export_event
-
         event_id, unredacted = self.event["id"], self.unredacted
         try:
             with key_guard(self.app).job():

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from convener.storage.attendees import probable_duplicates
+from convener.storage.checkins import walk_in
 from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import name_key
@@ -101,7 +103,6 @@ class WalkInScreen(ConvenerModal):
             return
         if await self.warn_if_duplicate(fields["name"]):
             return
-        from convener.storage.checkins import walk_in
 
         event_id = self.event["id"]
         result = await save_or_show(
@@ -112,8 +113,6 @@ class WalkInScreen(ConvenerModal):
 
     async def warn_if_duplicate(self, name: str) -> bool:
         """Show probable duplicates once; True means stop and let the user decide."""
-        from convener.storage.attendees import probable_duplicates
-
         key = name_key(name)
         if self.warned_for == key:
             return False

@@ -54,8 +54,12 @@ class LivePanel(Static):
         head = Text.assemble(
             (f"{counts['checked_in']}", "bold"),
             f" checked in of {counts['expected']} expected",
-            f"  (+{counts['walk_ins']} walk-ins)" if counts["walk_ins"] else "",
+            walk_in_note(counts["walk_ins"]),
         )
+        if not counts["checked_in"]:
+            # No empty headings: say what the panel will show once people arrive.
+            self.update(Group(head, Text(""), Text("Nobody is in the room yet.", style="italic")))
+            return
         sex = counts_grid()
         for code, n in counts["by_gender"].most_common():
             label = "Not recorded" if code == "unrecorded" else tax.genders.label(code)
