@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -28,7 +29,6 @@ from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
 from convener.storage.imports.sample import ensure_sample
 from convener.tui import output_guard
-from convener.tui.driver import FLOOD_DRIVER
 from convener.tui.keyguard import KeyGuard
 from convener.tui.messages import (
     CurrentEventChanged,
@@ -44,6 +44,15 @@ from convener.tui.session import Session
 from convener.tui.widgets.top_bar import TopBar
 
 StartScreen = str | None
+
+FLOOD_DRIVER: type[Driver] | None = None
+if sys.platform != "win32":
+    try:  # needs termios: absent on Windows (and where a test makes it so)
+        from convener.tui.driver_posix import FloodSafeDriver
+    except ImportError:
+        pass
+    else:
+        FLOOD_DRIVER = FloodSafeDriver
 
 
 class ConvenerApp(App[int]):

@@ -7,14 +7,13 @@ the terminal, so such a run of plain keys (letters, Enter, Tab) is handed on as 
 event instead, which the app bounds like any other paste (tui/app.py) and the focused box
 takes in one go; the rest of a flood that spills into the next reads goes the same way.
 
-Only the POSIX driver is wrapped (it reads the terminal in 4 KB chunks); `FLOOD_DRIVER` is
-None on Windows, where the unbracketed limit is documented instead (README).
+Only the POSIX driver is wrapped (tui/driver_posix.py: it reads the terminal in 4 KB
+chunks); on Windows the unbracketed limit is documented instead (README).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Callable
 
@@ -95,57 +94,3 @@ class FloodGate:
         else:
             out.extend(event for event, _ in run)
         run.clear()
-
-
-if sys.platform == "win32":
-    FLOOD_DRIVER = None
-else:
-    import os
-    import selectors
-    from codecs import getincrementaldecoder
-
-    from textual._parser import ParseError
-    from textual._xterm_parser import XTermParser
-    from textual.drivers.linux_driver import LinuxDriver
-
-    class FloodSafeDriver(LinuxDriver):
-        """Textual 8.2.8's input loop with `FloodGate` between the parser and the app."""
-
-        def run_input_thread(self) -> None:
-            selector = selectors.SelectSelector()
-            selector.register(self.fileno, selectors.EVENT_READ)
-            parser = XTermParser(self._debug)
-            decode = getincrementaldecoder("utf-8")().decode
-            gate = FloodGate()
-
-            def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool) -> None:
-                for at, (_key, mask) in enumerate(ready):
-                    if mask & selectors.EVENT_READ:
-                        data = decode(
-                            os.read(self.fileno, 1024 * 4), final=final and at == len(ready) - 1
-                        )
-                        if not data:
-                            break
-                        text = gate.plain_flood(data)
-                        if text is not None:
-                            self.process_message(events.Paste(text))
-                            continue
-                        for event in gate.coalesce(list(parser.feed(data))):
-                            self.process_message(event)
-                for event in parser.tick():
-                    self.process_message(event)
-
-            try:
-                while not self.exit_event.is_set():
-                    process(selector.select(0.1), final=False)
-                selector.unregister(self.fileno)
-                process(selector.select(0.1), final=True)
-            finally:
-                selector.close()
-                try:
-                    for _event in parser.feed(""):
-                        pass
-                except (EOFError, ParseError):
-                    pass
-
-    FLOOD_DRIVER = FloodSafeDriver

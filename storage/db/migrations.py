@@ -8,13 +8,13 @@ taken next to it. Add migrations at the end; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.backup import backup_before_migration
 from convener.storage.db.raw import Queryable
 from convener.storage.errors import NewerSchemaError
-from convener.storage.hlc import Stamp
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -232,10 +232,19 @@ def m002_hlc(db: Database) -> None:
             if not at:
                 continue
             counter = seen[(at, device)] = seen.get((at, device), -1) + 1
-            hlc = str(Stamp.from_utc(at, device or "unknown", counter))
+            hlc = backfill_stamp(at, device or "unknown", counter)
             db.execute(f"UPDATE {table} SET hlc = ? WHERE rowid = ?", [hlc, rowid])
     db.execute("CREATE INDEX notes_event_hlc ON notes(event_id, hlc)")
     db.execute("ALTER TABLE events ADD COLUMN utc_offset TEXT")
+
+
+def backfill_stamp(at: str, device: str, counter: int) -> str:
+    """`storage.hlc.Stamp.from_utc(at, device, counter)` as text, written out here: the
+    database layer imports only the base modules (tests/unit/test_hlc.py parses these)."""
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{round(moment.timestamp() * 1000):015d}-{counter:05d}-{device}"
 
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
