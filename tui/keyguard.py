@@ -28,8 +28,26 @@ from textual.widgets import Input, TextArea
 
 SETTLE = 0.5
 ALWAYS = frozenset({"ctrl+q", "ctrl+c"})
+# Textual's Input editing keys: they change the text box, never run an action.
 EDITING = frozenset(
-    {"backspace", "delete", "left", "right", "home", "end", "ctrl+left", "ctrl+right"}
+    {
+        "backspace",
+        "delete",
+        "left",
+        "right",
+        "home",
+        "end",
+        "ctrl+left",
+        "ctrl+right",
+        "shift+left",
+        "shift+right",
+        "shift+home",
+        "shift+end",
+        "ctrl+u",
+        "ctrl+k",
+        "ctrl+w",
+        "ctrl+f",
+    }
 )
 
 

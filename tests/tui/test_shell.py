@@ -75,6 +75,7 @@ async def test_import_yaml_from_home_and_errors_by_line(
         assert "Nothing was imported" in shown
         assert "gender: expected one of" in shown
         assert read_db(db_path, "SELECT count(*) AS n FROM events")[0]["n"] == 0
+        await ready_for_keys(pilot)  # the problems were read before Enter is pressed again
         app.screen.query_one("#path", Input).value = str(REPO / "fixtures/quetta-dialogue.yaml")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))

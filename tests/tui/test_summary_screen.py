@@ -79,10 +79,15 @@ async def test_unwritable_folder_then_another(
         screen = await open_summary(pilot, app)
         await pilot.press("e", "ctrl+u", *"f.txt/sub", "enter")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the export runs in a worker
+        await pilot.pause()
         assert "Not exported: cannot write to" in screen_text(app)
         folder = screen.query_one("#export-dir")
         assert folder.has_focus  # type another straight away
+        await ready_for_keys(pilot)  # Enter right after a long job ends is not taken
         await pilot.press("ctrl+u", *"ok", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Written 4 files" in screen_text(app)
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == FILES
