@@ -346,6 +346,7 @@ async def test_kind_without_alt_and_typing_from_the_timeline(
         await pilot.press("q")  # the kind picker: a letter chooses
         await pilot.pause()
         assert screen.state.kind == "question"
+        await ready_for_keys(pilot)  # keys right after a dialog closes run nothing
         await pilot.press("up", *"Who", "enter")  # letters typed in the timeline go to the note
         await settle(pilot)
     last = notes_of(sample_db, FULL)[-1]

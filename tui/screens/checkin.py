@@ -104,6 +104,8 @@ class CheckinScreen(ConvenerScreen):
         """Read the door list and show it, keeping what is typed and who is highlighted."""
         event_id = self.event["id"]
         rows = await self.session.db.read(lambda db: door_list(db, event_id))
+        if not self.query("#results"):  # the screen closed while the list was read
+            return
         highlighted = self.results.highlighted
         self.index = AttendeeIndex.build(rows)
         # The rows live as long as the screen: take them (and everything older) out of the
