@@ -11,6 +11,7 @@ The table goes to stdout; the tools' progress to stderr; the results to bench/ou
 from __future__ import annotations
 
 import argparse
+import compileall
 import sys
 import time
 from collections.abc import Callable
@@ -51,9 +52,25 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def compile_convener() -> None:
+    """Write Convener's .pyc files, as installing a wheel does.
+
+    An editable install compiles each module on first import and keeps the result, unless
+    PYTHONDONTWRITEBYTECODE is set (as it is where the tests run): then every start would
+    compile every module again, which no installed copy does.
+    """
+    import convener.storage
+    import convener.tui
+
+    for package in (convener.storage, convener.tui):
+        for folder in package.__path__:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def measure(wanted: set[str], plan: Plan, out: Path) -> list[Figure]:
     """Every wanted figure, in an order that keeps the big database unmodified until last."""
     out.mkdir(parents=True, exist_ok=True)
+    compile_convener()
     log(f"generating {plan.attendees:,} attendees and {plan.notes:,} notes")
     big = build_database(out / "bench.db", plan.attendees, plan.notes)
     figures: list[Figure] = []

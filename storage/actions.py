@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.organisation AS owner_organisation,
-  p.consent_name AS owner_consent, p.protected AS owner_protected
+  r.consent AS owner_consent, p.protected AS owner_protected
 FROM action_items a LEFT JOIN people p ON p.id = a.owner_person_id
+LEFT JOIN registrations r ON r.person_id = a.owner_person_id AND r.event_id = a.event_id
 """
 
 

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import add_attendee, get_attendee
 from convener.storage.clock import utc_now
+from convener.storage.consent import set_consent
 from convener.storage.db.migrations import device_id
+from convener.storage.errors import ValidationError
 from convener.storage.hlc import sql_order
 from convener.storage.rows import audit, hlc_now, insert, one
 
@@ -73,8 +75,23 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     )
 
 
+def record_door_consent(db: Database, event_id: str, person_id: str, answer: str) -> bool:
+    """The answer to "May the public report name you?" asked at check-in; True if it changed.
+
+    `answer` is "yes" or "no"; a dismissed question records nothing (it stays not asked).
+    Recorded with source and basis "door", so no later import changes it.
+    """
+    if answer not in ("yes", "no"):
+        raise ValidationError("consent", ["the door records yes or no; dismissing asks nothing"])
+    return set_consent(db, event_id, person_id, answer, source="door", basis="door")
+
+
 def walk_in(db: Database, event_id: str, fields: dict[str, Any]) -> CheckinResult:
-    """Register someone who was not expected and check them in, in one transaction."""
+    """Register someone who was not expected and check them in, in one transaction.
+
+    The form shows `capitalise_name` and `guess_group` results before saving; this stores
+    what it is given (pass `group_guessed` when the group is the untouched guess).
+    """
     with db.atomic():
         person = add_attendee(db, event_id, fields, source="walk_in")
         return check_in(db, event_id, person["id"])
@@ -90,13 +107,14 @@ class Counts:
     by_gender: Counter[str] = field(default_factory=Counter)
     by_group: Counter[str] = field(default_factory=Counter)
     latest: list[dict[str, Any]] = field(default_factory=list)
+    groups_guessed: int = 0  # checked-in people whose group is a guess not yet reviewed
 
 
 def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
     """Counts for the live panel, from the active check-ins."""
     result = Counts()
     for row in db.query(
-        """SELECT p.gender, p.stakeholder_group, r.source, c.checked_in_at
+        """SELECT p.gender, p.stakeholder_group, p.group_guessed, r.source, c.checked_in_at
            FROM registrations r JOIN people p ON p.id = r.person_id
            LEFT JOIN checkins c ON c.event_id = r.event_id AND c.person_id = p.id
              AND c.undone_at IS NULL
@@ -109,6 +127,7 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             result.walk_ins += row["source"] == "walk_in"
             result.by_gender[row["gender"] or "unrecorded"] += 1
             result.by_group[row["stakeholder_group"] or "unrecorded"] += 1
+            result.groups_guessed += bool(row["group_guessed"] and row["stakeholder_group"])
     result.latest = list(
         db.query(
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at

@@ -31,7 +31,7 @@ def get_event(db: Database, ref: str) -> dict[str, Any]:
 
 def unique_slug(db: Database, title: str, date: str | None) -> str:
     """A slug made from title and date that no other event has."""
-    base = slugify(f"{title} {date or ''}")
+    base = slugify(title, date)
     slug, n = base, 2
     while one(db, "SELECT id FROM events WHERE slug = ?", [slug]):
         slug, n = f"{base}-{n}", n + 1

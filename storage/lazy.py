@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # Kept out of start-up: whatever the first screen does not need.
-HEAVY: tuple[str, ...] = ("sqlite_utils", "docx", "openpyxl", "lxml", "PIL")
+HEAVY: tuple[str, ...] = ("sqlite_utils", "yaml", "docx", "openpyxl", "lxml", "PIL")
 # Loaded only where present and asked for (an encrypted database).
 OPTIONAL: tuple[str, ...] = ("sqlcipher3",)
 
@@ -34,6 +34,13 @@ def dedupe_keys(keys: Iterable[str]) -> list[str]:
     from sqlite_utils.utils import dedupe_keys
 
     return dedupe_keys(keys)
+
+
+def yaml() -> Any:
+    """PyYAML, for event files and the taxonomy (read through convener.storage.yamlsafe)."""
+    import yaml
+
+    return yaml
 
 
 def docx() -> Any:

@@ -33,10 +33,11 @@ NOTE_ORDER = sql_order("n.hlc", "n.noted_at")  # the order notes were taken (sto
 NOTE_QUERY = """
 SELECT n.*, p.name AS speaker_name, p.designation AS speaker_designation,
   p.organisation AS speaker_organisation, p.stakeholder_group AS speaker_group,
-  p.consent_name AS speaker_consent, p.protected AS speaker_protected,
+  sr.consent AS speaker_consent, p.protected AS speaker_protected,
   a.title AS agenda_title, a.position AS agenda_position
 FROM notes n
 LEFT JOIN people p ON p.id = n.speaker_id
+LEFT JOIN registrations sr ON sr.person_id = n.speaker_id AND sr.event_id = n.event_id
 LEFT JOIN agenda_items a ON a.id = n.agenda_item_id
 """
 

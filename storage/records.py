@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from convener.storage.taxonomy import Vocabulary, load_taxonomy
-from convener.storage.text import clean_block, clean_line, digits
+from convener.storage.text import clean_block, clean_line, digits, parse_date
 
 MAX_LINE = 300
 MAX_NAME = 200
@@ -100,12 +100,12 @@ def as_date(value: Any, field: str, problems: Problems, required: bool = False) 
     text = clean_line(value)
     if not text:
         if required:
-            problems.add(field, "is required (YYYY-MM-DD)")
+            problems.add(field, "is required (DD/MM/YYYY or YYYY-MM-DD)")
         return None
     try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        problems.add(field, f"expected a date as YYYY-MM-DD, got {text!r}")
+        return parse_date(text).isoformat()
+    except ValueError as exc:
+        problems.add(field, str(exc))
         return None
 
 

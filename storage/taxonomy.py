@@ -28,6 +28,8 @@ class Term:
     label: str
     aliases: tuple[str, ...] = ()
     key: str = ""
+    # Words in an organisation or designation that suggest this term (stakeholder groups).
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,15 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
                 problems.append(f"{name}[{i}]: needs a code and a label")
                 continue
             aliases = tuple(str(a) for a in entry.get("aliases") or ())
+            keywords = tuple(str(k) for k in entry.get("keywords") or ())
             terms.append(
-                Term(str(entry["code"]), str(entry["label"]), aliases, str(entry.get("key") or ""))
+                Term(
+                    str(entry["code"]),
+                    str(entry["label"]),
+                    aliases,
+                    str(entry.get("key") or ""),
+                    keywords,
+                )
             )
         vocabularies[name] = Vocabulary(name, tuple(terms))
     if problems:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import fields, is_dataclass, replace
+from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
+
+from convener.storage.name_match import search_key
 
 T = TypeVar("T")
 
@@ -88,10 +91,9 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 
 
 def fold(value: str) -> str:
-    """Search key: case-, accent- and spacing-insensitive, Urdu in any normal form."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub("", bare.translate(_URDU_DIGITS))
+    """Search key without spaces: `name_match.search_key` (case, accents, spacing, Urdu
+    letters as typed on any keyboard, digits in any script)."""
+    return search_key(value).replace(" ", "")
 
 
 def name_key(value: str) -> str:
@@ -104,8 +106,110 @@ def digits(value: str) -> str:
     return "".join(ch for ch in value.translate(_URDU_DIGITS) if ch.isdigit())
 
 
-def slugify(value: str) -> str:
-    """A short, typeable identifier for an event made from its title."""
+SLUG_LIMIT = 60
+
+
+def slugify(title: str, date: str | None = None) -> str:
+    """A short, typeable identifier for an event: its title, then its date, never cut.
+
+    The title is cut at a word boundary so that the date always survives: two runs of the
+    same long-titled workshop on different dates get different slugs.
+    """
+    tail = _slug_words(date or "")
+    room = SLUG_LIMIT - (len(tail) + 1 if tail else 0)
+    words = _slug_words(title)
+    if len(words) > room:
+        cut = words[: room + 1].rfind("-")
+        words = words[:cut] if cut > 0 else words[:room]
+    slug = "-".join(part for part in (words.strip("-"), tail) if part)
+    return slug or "event"
+
+
+def _slug_words(value: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "event"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def phone_key(value: str | None) -> str:
+    """A phone number for matching: its last 10 digits, so 0300…, +92 300… and 92300… agree."""
+    found = digits(value or "")
+    return found[-10:] if len(found) >= 7 else ""
+
+
+def id_key(value: str | None) -> str:
+    """An ID number (CNIC) for matching: its digits, or the cleaned text if it has none."""
+    found = digits(value or "")
+    return found if len(found) >= 5 else ""
+
+
+# Dates --------------------------------------------------------------------------------------
+
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d+)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def parse_date(value: str) -> date:
+    """A date as people in Pakistan write it: DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, or ISO.
+
+    Always day first (05/04/2025 is 5 April). A two-digit year is refused rather than
+    guessed. Raises ValueError with a sentence a coordinator can act on.
+    """
+    text = clean_line(value).translate(_URDU_DIGITS)
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        iso = [int(p) for p in text.split("-")]
+        return _make_date(iso[0], iso[1], iso[2], text)
+    found = _DAY_FIRST.fullmatch(text)
+    if found is None:
+        raise ValueError(f"expected a date as DD/MM/YYYY or YYYY-MM-DD, got {text!r}")
+    written_year = found[4]
+    if len(written_year) != 4:
+        raise ValueError(
+            f"{text!r} has a {len(written_year)}-digit year; write the year in full (DD/MM/YYYY)"
+        )
+    return _make_date(int(written_year), int(found[3]), int(found[1]), text)
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            f"expected a date as DD/MM/YYYY or YYYY-MM-DD, got {text!r}, which is not in the"
+            " calendar (the day comes first)"
+        ) from None
+
+
+def display_date(value: str | date | None) -> str:
+    """A date nobody can misread: "22 Nov 2022" (blank for blank, as-is if unreadable)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else parse_date(value)
+    except ValueError:
+        return str(value)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+# Names --------------------------------------------------------------------------------------
+
+NAME_PARTICLES = frozenset({"ul", "ud", "un", "ur", "bin", "bint", "al"})
+
+
+def capitalise_name(value: str) -> str:
+    """A name typed all in lower case, capitalised the way people write it.
+
+    "hina qureshi" -> "Hina Qureshi", "zia ul haq" -> "Zia ul Haq", "abdul-rahman" ->
+    "Abdul-Rahman". A name with any capital letter, or in Urdu script (no Latin lower-case
+    letters), is kept exactly as typed: the person typing knows best.
+    """
+    text = clean_line(value)
+    if not any(ch.islower() and ch.isascii() for ch in text) or any(ch.isupper() for ch in text):
+        return text
+    words = text.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        if index and word in NAME_PARTICLES and index < len(words) - 1:
+            out.append(word)
+            continue
+        out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    return " ".join(out)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from convener.storage import lazy
 from convener.storage.errors import ValidationError
 
+if TYPE_CHECKING:
+    import yaml
+
 MAX_YAML_BYTES = 5 * 1024 * 1024
-# libyaml's parser when PyYAML was built with it: same events and marks, ~15x faster, which
-# matters for a file near the size limit (the pure-Python one takes minutes on 5 MB).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
@@ -75,41 +74,45 @@ def load_yaml_file(path: Path, max_bytes: int = MAX_YAML_BYTES) -> LoadedYaml:
 
 def load_yaml_text(text: str, source: str = "<text>") -> LoadedYaml:
     """Strictly parse YAML text (see the module docstring)."""
+    pyyaml = lazy.yaml()
+    # libyaml's parser when PyYAML was built with it: same events and marks, ~15x faster,
+    # which matters for a file near the size limit (the pure-Python one takes minutes on 5 MB).
+    loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        for event in pyyaml.parse(text, Loader=loader):
+            if isinstance(event, pyyaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1 if event.start_mark is not None else 1
                 raise ValidationError(
                     source, [f"line {line}: anchors and aliases (& and *) are not allowed"]
                 )
-        node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
+        node = pyyaml.compose(text, Loader=loader)
+    except pyyaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise ValidationError(source, [f"line {line}: {exc.problem or exc}"]) from exc
-    except yaml.YAMLError as exc:
+    except pyyaml.YAMLError as exc:
         raise ValidationError(source, [f"not valid YAML ({exc})"]) from exc
     loaded = LoadedYaml(None, source)
-    loaded.data = None if node is None else _build(node, (), loaded)
+    loaded.data = None if node is None else _build(node, (), loaded, pyyaml)
     return loaded
 
 
-def _build(node: yaml.Node, path: Path_, loaded: LoadedYaml) -> Any:
+def _build(node: yaml.Node, path: Path_, loaded: LoadedYaml, pyyaml: Any) -> Any:
     loaded.lines[path] = node.start_mark.line + 1
     if node.tag not in _STANDARD_TAGS:
         raise ValidationError(
             loaded.source,
             [f"line {node.start_mark.line + 1}: {dotted(path)}: tag {node.tag} is not allowed"],
         )
-    if isinstance(node, yaml.ScalarNode):
+    if isinstance(node, pyyaml.ScalarNode):
         if not node.style and node.value in _NULLS:  # plain: None (Python) or "" (libyaml)
             return None
         return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), loaded) for i, item in enumerate(node.value)]
+    if isinstance(node, pyyaml.SequenceNode):
+        return [_build(item, (*path, i), loaded, pyyaml) for i, item in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+        if not isinstance(key_node, pyyaml.ScalarNode):
             raise ValidationError(
                 loaded.source, [f"line {key_node.start_mark.line + 1}: keys must be plain text"]
             )
@@ -119,5 +122,5 @@ def _build(node: yaml.Node, path: Path_, loaded: LoadedYaml) -> Any:
                 loaded.source,
                 [f"line {key_node.start_mark.line + 1}: {dotted((*path, key))}: duplicate key"],
             )
-        result[key] = _build(value_node, (*path, key), loaded)
+        result[key] = _build(value_node, (*path, key), loaded, pyyaml)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +19,9 @@ from convener.storage.db.connection import connect
 from convener.storage.errors import ConvenerError, DatabaseError
 from convener.storage.event_lookup import AmbiguousEventError, find_event
 from convener.storage.events import list_events
-from convener.storage.imports.dispatch import import_file
+from convener.storage.imports.dispatch import SHEET_SUFFIXES, import_file
+from convener.storage.imports.merge import apply_import, preview_import
+from convener.storage.imports.preview_text import preview_lines
 from convener.storage.imports.sample import load_sample
 from convener.storage.paths import default_backup_path, default_db_path
 from convener.storage.reports.export import export_event, parse_formats
@@ -48,6 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a YAML event or a CSV/XLSX/YAML attendee list")
     p.add_argument("file", type=Path)
     p.add_argument("--event", metavar="EVENT", help="the event of an attendee list: " + EVENT_HELP)
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="attendee lists: show what would change (new, changed, kept), write nothing",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="attendee lists: a row with the same name and organisation as someone registered "
+        "but another phone or ID is the same person (default: a new person, with a warning)",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="event files: replace an event that has the same slug but another title or date",
+    )
     sub.add_parser("events", help="list the events in the database")
     sub.add_parser("sample", help="load the bundled sample event and its practice copy")
     sub.add_parser("demo", help="load the bundled sample event (if absent) and open it")
@@ -90,9 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except ConvenerError as exc:
         print(f"convener: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        # A refusal that an option can overrule (an event file clashing with another event)
+        # exits 2 like a usage error; everything else 1.
+        return int(getattr(exc, "exit_status", EXIT_ERROR))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`convener import ... | head`): what was asked is done; say
+        # nothing more and let Python not complain while flushing at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
@@ -113,10 +139,33 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
+    if args.file.suffix.lower() in SHEET_SUFFIXES and args.event:
+        return _import_list(db_path, args)
+    if args.dry_run or args.yes:
+        option = "--dry-run" if args.dry_run else "--yes"
+        print(
+            f"convener: {option} is for attendee lists (CSV or XLSX with --event)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     with connect(db_path) as db:
         ref = find_event(db, args.event)["slug"] if args.event else None
-        report = import_file(db, args.file, ref)
+        report = import_file(db, args.file, ref, allow_replace=args.replace)
     print(report_line(report))
+    return 0
+
+
+def _import_list(db_path: Path, args: argparse.Namespace) -> int:
+    """An attendee list: preview it (--dry-run) or merge it, printing what changes."""
+    with connect(db_path) as db:
+        preview = preview_import(db, args.file, find_event(db, args.event)["slug"])
+        result = (
+            preview if args.dry_run else apply_import(db, preview, preview.answers(same=args.yes))
+        )
+    for line in preview_lines(result):
+        print(line)
+    for warning in result.warnings:
+        print(f"convener: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -215,7 +215,77 @@ def m001_initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {child}_{parent} ON {child}({parent})")
 
 
-def m002_hlc(db: Database) -> None:
+CONSENT_STATES = ("yes", "no", "not_asked")
+
+
+def m002_consent_per_event(db: Database) -> None:
+    """Consent moves to the registration (per event, three states); lists keep their own refs.
+
+    Today's `people.consent_name` becomes `registrations.consent`, on the evidence there is:
+    - 1 -> "yes".
+    - 0 -> "no" when the audit trail shows it was set in the app (an `update` of the person
+      listing `consent_name`), or when the person came from a file (registered as expected,
+      no `register` audit row, which only the app writes) into an event where someone else
+      from a file has 1: that file had a consent column, so its 0 was an answer.
+    - any other 0 -> "not_asked": a file without a consent column, an unticked box, or a
+      protected person (never asked). Nobody is named, or said to have declined, on a guess.
+    `people.consent_name` stays as a legacy column that nothing reads for decisions.
+    """
+    for column, kind, default in (
+        ("consent", "TEXT NOT NULL", "'not_asked'"),
+        ("consent_basis", "TEXT", None),
+        ("consent_source", "TEXT", None),
+        ("consent_at", "TEXT", None),
+        ("list_ref", "TEXT", None),
+    ):
+        tail = f" DEFAULT {default}" if default else ""
+        db.execute(f"ALTER TABLE registrations ADD COLUMN {column} {kind}{tail}")
+    db.execute("ALTER TABLE people ADD COLUMN group_guessed INTEGER NOT NULL DEFAULT 0")
+
+    def audited(sql: str) -> set[str]:
+        return {str(row[0]) for row in db.execute(sql).fetchall()}
+
+    set_in_app = audited(
+        "SELECT entity_id FROM audit WHERE action = 'update' AND entity = 'person'"
+        " AND detail LIKE '%consent_name%'"
+    )
+    made_in_app = audited(
+        "SELECT entity_id FROM audit WHERE action = 'register' AND entity = 'person'"
+    )
+    rows = db.execute(
+        "SELECT r.id, r.event_id, r.person_id, r.source, p.consent_name, p.protected,"
+        " p.created_at FROM registrations r JOIN people p ON p.id = r.person_id"
+    ).fetchall()
+
+    def from_file(person_id: str, source: str | None) -> bool:
+        return source != "walk_in" and person_id not in made_in_app and person_id not in set_in_app
+
+    file_had_column = {
+        event_id
+        for _, event_id, pid, source, consent, *_ in rows
+        if consent and from_file(pid, source)
+    }
+    for reg_id, event_id, pid, source, consent, protected, created in rows:
+        if protected:
+            continue
+        if consent:
+            state, origin = "yes", "file" if from_file(pid, source) else "app"
+        elif pid in set_in_app:
+            state, origin = "no", "app"
+        elif from_file(pid, source) and event_id in file_had_column:
+            state, origin = "no", "file"
+        else:
+            continue
+        basis = "registration_form" if origin == "file" else None
+        db.execute(
+            "UPDATE registrations SET consent = ?, consent_source = ?, consent_basis = ?,"
+            " consent_at = ? WHERE id = ?",
+            [state, origin, basis, created, reg_id],
+        )
+    db.execute("CREATE INDEX registrations_list_ref ON registrations(event_id, list_ref)")
+
+
+def m003_hlc(db: Database) -> None:
     """Hybrid logical clock stamps (storage/hlc.py) on notes, edits and check-ins, backfilled
     from their wall times; and the event's UTC offset, for times written without one."""
     for table, column in (
@@ -249,7 +319,8 @@ def backfill_stamp(at: str, device: str, counter: int) -> str:
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
-    (2, "hybrid logical clock", m002_hlc),
+    (2, "consent per event", m002_consent_per_event),
+    (3, "hybrid logical clock", m003_hlc),
 )
 LATEST = MIGRATIONS[-1][0]
 

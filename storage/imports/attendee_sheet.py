@@ -42,8 +42,48 @@ _PHRASES: dict[str, str] = {
     "age group": "age_band",
     "national id": "id_number",
     "consent to publish": "consent_name",
+    "may be named": "consent_name",
+    "consent to be named": "consent_name",
+    "name in report": "consent_name",
+    "may name": "consent_name",
     "photo consent": "consent_photo",
+    # A reference of this list: how a re-sent list says "the same row as before".
+    **{
+        phrase: "ref"
+        for phrase in (
+            "s no",
+            "sno",
+            "sr no",
+            "srno",
+            "sr",
+            "s",
+            "serial",
+            "serial no",
+            "serial number",
+            "no",
+            "ref",
+            "ref no",
+            "reference",
+            "reference no",
+            "reference number",
+            "registration no",
+            "registration number",
+            "reg no",
+            "row id",
+            "record id",
+            "participant id",
+            "participant no",
+        )
+    },
 }
+# Fields a sheet can carry besides ATTENDEE_FIELDS.
+SHEET_ONLY_FIELDS = ("ref",)
+MAX_QUESTION_SHARE = 0.2
+MIN_QUESTION_MARKS = 4  # one typo'd "x?" in a short column is not a lost alphabet
+ADVICE = (
+    'the file lost its letters when it was saved; in Excel use Save As > "CSV UTF-8 (Comma '
+    'delimited)" (or save as .xlsx) and import that file'
+)
 # Token rules, most specific first: a header maps to the first rule whose words it contains.
 _RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("consent", "photo"), "consent_photo"),
@@ -85,10 +125,10 @@ def _tokens(header: str) -> list[str]:
 
 
 def guess_column(header: str) -> str | None:
-    """Map a header to a canonical field from convener.storage.records.ATTENDEE_FIELDS, or None."""
+    """Map a header to a field of ATTENDEE_FIELDS (or "ref", a row reference), or None."""
     words = _tokens(header)
     if not words:
-        return None
+        return "ref" if header.strip() == "#" else None
     phrase = " ".join(words)
     if phrase in _PHRASES:
         return _PHRASES[phrase]
@@ -134,12 +174,36 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
+    columns = 0
     try:
         for cells in reader:
+            columns = columns or len(cells)
+            _check_quotes(cells, start, reader.line_num, delimiter, columns)
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ValueError(f"line {start}: cannot read CSV ({exc})") from None
+
+
+def _check_quotes(cells: list[str], start: int, end: int, delimiter: str, columns: int) -> None:
+    """Refuse a record in which an unbalanced quote swallowed the rows that follow it.
+
+    A quoted cell may hold line breaks (an address); one whose later lines carry the
+    delimiter like whole rows do is a quote left open, and those rows would become one person.
+    """
+    if end == start:
+        return
+    # Half a row's delimiters, and at least two: "Quetta, Balochistan" on the second line of
+    # a quoted address is not a row.
+    enough = max(2, (columns - 1) // 2)
+    for cell in cells:
+        later = cell.split("\n")[1:]
+        if any(line.count(delimiter) >= enough for line in later):
+            raise ValueError(
+                f'line {start}: a quote (") opened on this line is not closed until line {end}, '
+                f"so lines {start} to {end} would be read as one person; remove the stray quote "
+                "or close it, and import again"
+            )
 
 
 def _cell_text(value: Any) -> str:
@@ -176,8 +240,18 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def _collect(rows: Iterable[tuple[int, list[str]]]) -> tuple[list[str], list[SheetRow]]:
-    """Map the header, then gather data rows; raises ValueError listing every problem."""
+def _cells(n: int) -> str:
+    return f"{n} cell" if n == 1 else f"{n} cells"
+
+
+def _collect(
+    rows: Iterable[tuple[int, list[str]]], short_rows_matter: bool = True
+) -> tuple[list[str], list[SheetRow]]:
+    """Map the header, then gather data rows; raises ValueError listing every problem.
+
+    A CSV row with fewer cells than the header is reported (a workbook's rows simply end at
+    their last filled cell, so `short_rows_matter` is off for them).
+    """
     header: list[str] | None = None
     columns: list[tuple[int, str]] = []
     found: list[SheetRow] = []
@@ -199,15 +273,59 @@ def _collect(rows: Iterable[tuple[int, list[str]]]) -> tuple[list[str], list[She
             problems.append(
                 f"line {line}: {len(cells)} cells but the header has {len(header)} columns"
             )
+        elif short_rows_matter and len(cells) < len(header):
+            problems.append(
+                f"line {line}: {_cells(len(cells))} but the header has {len(header)} columns "
+                "(a row cut short or split across lines); complete the row"
+            )
         if len(found) >= MAX_SHEET_ROWS:
             raise ValueError(f"more than {MAX_SHEET_ROWS:,} rows; the limit is {MAX_SHEET_ROWS:,}")
         values = {f: cells[i] if i < len(cells) else "" for i, f in columns}
         found.append(SheetRow(line, values))
     if header is None:
         raise ValueError("the file is empty")
+    problems.extend(question_marks(found, [f for _, f in columns]))
     if problems:
         raise ValidationError("", problems)
     return [f for _, f in columns], found
+
+
+def question_marks(rows: list[SheetRow], fields: list[str]) -> list[str]:
+    """Columns whose letters became `?` (a file saved in a code page without Urdu letters).
+
+    A name cell of only `?` and spaces, or a column whose letters are more than a fifth `?`,
+    means the real text is gone; importing it would merge or invent people, so the whole
+    file is refused with the lines concerned.
+    """
+    problems = []
+    for field in fields:
+        marks = letters = 0
+        lines: list[int] = []
+        for row in rows:
+            cell = row.values.get(field, "")
+            count = cell.count("?")
+            marks += count
+            letters += sum(1 for ch in cell if not ch.isspace())
+            if count:
+                lines.append(row.line)
+        blank_names = [
+            r.line
+            for r in rows
+            if field == "name"
+            and r.values.get("name", "").strip(" ?") == ""
+            and "?" in r.values.get("name", "")
+        ]
+        share = marks >= MIN_QUESTION_MARKS and marks / letters > MAX_QUESTION_SHARE
+        if blank_names or share:
+            shown = blank_names or lines
+            listed = ", ".join(str(n) for n in shown[:20])
+            more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+            what = "names that are only question marks" if blank_names else "question marks"
+            problems.append(
+                f"lines {listed}{more}: the {field} column has {what} "
+                f"where letters should be: {ADVICE}. Nothing was imported"
+            )
+    return problems
 
 
 def read_sheet(path: Path) -> tuple[list[str], list[SheetRow]]:
@@ -228,7 +346,7 @@ def read_sheet(path: Path) -> tuple[list[str], list[SheetRow]]:
         if size == 0:
             raise ValueError("the file is empty")
         if suffix in XLSX_SUFFIXES:
-            return _collect(_xlsx_rows(path))
+            return _collect(_xlsx_rows(path), short_rows_matter=False)
         return _collect(_csv_rows(path.read_bytes()))
     except ValidationError as exc:
         raise ValidationError(str(path), exc.problems) from None
@@ -238,13 +356,18 @@ def read_sheet(path: Path) -> tuple[list[str], list[SheetRow]]:
         raise ValidationError(str(path), [f"cannot read the file ({exc.strerror})"]) from None
 
 
+def has_data(row: SheetRow) -> bool:
+    """False for a blank row, or one with only its number (templates come pre-numbered)."""
+    return any(v.strip() for k, v in row.values.items() if k not in SHEET_ONLY_FIELDS)
+
+
 def load_attendee_sheet(path: Path) -> list[dict[str, Any]]:
     """Read and validate every row; raise one ValidationError listing all problems."""
     _fields, rows = read_sheet(path)
     cleaned: list[dict[str, Any]] = []
     problems: list[str] = []
     for row in rows:
-        if not any(v.strip() for v in row.values.values()):
+        if not has_data(row):
             continue
         attendee, found = validate_attendee(row.values, prefix=f"line {row.line}")
         problems.extend(found)

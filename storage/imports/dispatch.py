@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convener.storage.clock import stable_id
 from convener.storage.errors import ValidationError
-from convener.storage.events import get_event
-from convener.storage.imports.attendee_sheet import load_attendee_sheet
 from convener.storage.imports.event_file import ImportReport, import_yaml
-from convener.storage.rows import merge
-from convener.storage.text import name_key
+from convener.storage.imports.merge import ImportPreview, import_list
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -21,14 +18,21 @@ YAML_SUFFIXES = {".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
 
 
-def import_file(db: Database, path: Path, event_ref: str | None = None) -> ImportReport:
-    """Import `path` into the database in one transaction; raises ValidationError on any problem."""
+def import_file(
+    db: Database, path: Path, event_ref: str | None = None, *, allow_replace: bool = False
+) -> ImportReport:
+    """Import `path` into the database in one transaction; raises ValidationError on any problem.
+
+    An event file whose slug is taken by an event with another title or date raises
+    EventClashError unless `allow_replace` (the app asks first; the command line has
+    `--replace`).
+    """
     if not path.is_file():
         raise ValidationError(str(path), ["no such file"])
     suffix = path.suffix.lower()
     try:
         if suffix in YAML_SUFFIXES:
-            return import_yaml(db, path, event_ref)
+            return import_yaml(db, path, event_ref, allow_replace=allow_replace)
         if suffix in SHEET_SUFFIXES:
             if not event_ref:
                 raise ValidationError(
@@ -63,29 +67,25 @@ def conflict_message(exc: sqlite3.IntegrityError) -> str:
 
 
 def import_attendee_sheet(db: Database, path: Path, event_ref: str) -> ImportReport:
-    """Register everyone on a spreadsheet for the event; re-importing finds them again."""
-    event = get_event(db, event_ref)
-    rows = load_attendee_sheet(path)
-    report = ImportReport(event["slug"], event["title"])
-    with db.atomic():
-        for row in rows:
-            key = f"{name_key(row['name'])}|{row['organisation']}"
-            person_id = stable_id("person", event["slug"], key)
-            report.count(
-                "people",
-                merge(db, "people", {"id": person_id, **row, "name_key": name_key(row["name"])}),
-            )
-            report.count(
-                "registrations",
-                merge(
-                    db,
-                    "registrations",
-                    {
-                        "id": stable_id("registration", event["id"], person_id),
-                        "event_id": event["id"],
-                        "person_id": person_id,
-                        "source": "expected",
-                    },
-                ),
-            )
+    """Merge a spreadsheet into the event's registrations without asking (see merge.py).
+
+    Questions (same name and organisation, different phone) are answered "a new person":
+    nobody is merged on a guess. Screens and `convener import --dry-run` show the preview
+    first with `merge.preview_import`.
+    """
+    return report_of(import_list(db, path, event_ref, answers={}))
+
+
+def report_of(done: ImportPreview) -> ImportReport:
+    """An applied list import as the counts every import reports."""
+    report = ImportReport(done.event_slug, done.event_title)
+    for outcome, items in (
+        ("inserted", done.new),
+        ("updated", done.changed),
+        ("unchanged", done.unchanged),
+    ):
+        for _ in items:
+            report.count("people", outcome)
+    report.outcomes.setdefault("people", Counter())
+    report.warnings.extend(done.warnings)
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from convener.storage.actions import validate_action
 from convener.storage.clock import offset_text, stable_id
+from convener.storage.consent import HELD_SOURCES
 from convener.storage.errors import ValidationError
 from convener.storage.events import get_event
 from convener.storage.hlc import Stamp
 from convener.storage.notes import elapsed_since_start, validate_note
 from convener.storage.records import validate_attendee, validate_event
-from convener.storage.rows import merge, this_device
+from convener.storage.rows import merge, one, this_device
 from convener.storage.text import clean_line, name_key, slugify
 from convener.storage.yamlsafe import LoadedYaml, load_yaml_file
 
@@ -52,6 +54,7 @@ class ImportReport:
     event_slug: str
     event_title: str
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, table: str, outcome: str) -> None:
         self.outcomes.setdefault(table, Counter())[outcome] += 1
@@ -67,6 +70,28 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return any(c["inserted"] or c["updated"] for c in self.outcomes.values())
+
+
+class EventClashError(ValidationError):
+    """An event file would overwrite a different event (same slug, other title or date).
+
+    The app asks before replacing; the command line refuses unless `--replace` (exit 2).
+    """
+
+    exit_status = 2
+
+    def __init__(self, source: str, existing: dict[str, Any], incoming: dict[str, Any]) -> None:
+        self.existing = existing
+        self.incoming = incoming
+        super().__init__(
+            source,
+            [
+                f"the event {existing['slug']!r} already holds “{existing['title']}” of "
+                f"{existing['date'] or 'no date'}, and this file has “{incoming['title']}” of "
+                f"{incoming['date'] or 'no date'}; give the file its own `slug:`, or replace "
+                "that event on purpose (convener import --replace). Nothing was imported"
+            ],
+        )
 
 
 class _Reader:
@@ -109,13 +134,17 @@ def load_event_file(path: Path) -> LoadedYaml:
     return loaded
 
 
-def import_yaml(db: Database, path: Path, event_ref: str | None = None) -> ImportReport:
+def import_yaml(
+    db: Database, path: Path, event_ref: str | None = None, *, allow_replace: bool = False
+) -> ImportReport:
     """Import a YAML event file, or an attendee-only file into `event_ref`."""
-    return import_loaded(db, load_event_file(path), event_ref)
+    return import_loaded(db, load_event_file(path), event_ref, allow_replace=allow_replace)
 
 
-def import_loaded(db: Database, loaded: LoadedYaml, event_ref: str | None = None) -> ImportReport:
-    """Import already-read YAML (see `import_yaml`)."""
+def import_loaded(
+    db: Database, loaded: LoadedYaml, event_ref: str | None = None, *, allow_replace: bool = False
+) -> ImportReport:
+    """Import already-read YAML (see `import_yaml`); see EventClashError for `allow_replace`."""
     path = loaded.source
     if "event" not in loaded.data:
         if not event_ref:
@@ -130,11 +159,20 @@ def import_loaded(db: Database, loaded: LoadedYaml, event_ref: str | None = None
         raise ValidationError(str(path), [f"{loaded.where(('event',))}: expected a mapping"])
     event_row, problems = validate_event(raw_event)
     reader.absorb(("event",), problems)
-    slug = clean_line(raw_event.get("slug")) or slugify(
-        f"{event_row['title']} {event_row['date'] or ''}"
+    slug = clean_line(raw_event.get("slug")) or _derived_slug(
+        db, event_row["title"], event_row["date"]
     )
+    existing = one(db, "SELECT * FROM events WHERE slug = ?", [slug])
+    if (
+        existing is not None
+        and not allow_replace
+        and not reader.problems
+        and (existing["title"], existing["date"]) != (event_row["title"], event_row["date"])
+    ):
+        raise EventClashError(str(path), existing, event_row)
     event_row.update(
-        id=stable_id("event", slug),
+        # Replacing on purpose updates that event in place, whatever made it.
+        id=existing["id"] if existing is not None and allow_replace else stable_id("event", slug),
         slug=slug,
         organisers=json.dumps(event_row["organisers"], ensure_ascii=False),
         started_at=_stamp(raw_event.get("started_at"), None, reader, ("event", "started_at")),
@@ -145,6 +183,28 @@ def import_loaded(db: Database, loaded: LoadedYaml, event_ref: str | None = None
     if reader.problems:
         raise ValidationError(str(path), reader.problems)
     return _import_into(db, loaded, event_row["id"], slug, event_row["title"], event_row)
+
+
+def _derived_slug(db: Database, title: str, date: str | None) -> str:
+    """The slug of an event file without `slug:`: title then date (see `slugify`).
+
+    Files first imported before the date was kept (a long title cut the date off) keep
+    their old slug when it still holds the same title and date, so they re-import in place.
+    """
+    slug = slugify(title, date)
+    legacy = legacy_slug(f"{title} {date or ''}")
+    if legacy != slug and one(db, "SELECT 1 AS x FROM events WHERE slug = ?", [slug]) is None:
+        old = one(db, "SELECT title, date FROM events WHERE slug = ?", [legacy])
+        if old is not None and (old["title"], old["date"]) == (title, date):
+            return legacy
+    return slug
+
+
+def legacy_slug(value: str) -> str:
+    """How slugs were made before 0.2: cut at 60 characters after the date was appended."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "event"
 
 
 def _import_into(
@@ -182,12 +242,12 @@ def _import_into(
                 if table == "checkins" and _checked_in_already(db, row):
                     report.count(table, "unchanged")
                     continue
-                report.count(table, merge(db, table, row))
+                report.count(table, _merge_kept(db, table, row))
     return report
 
 
 def _stamp_hlc(db: Database, rows: list[dict[str, Any]], column: str) -> None:
-    """HLC stamps for imported rows from their own times (as migration 2 backfills them):
+    """HLC stamps for imported rows from their own times (as migration 3 backfills them):
     the file's order breaks ties, and the same file gives the same stamps again."""
     device = this_device(db)
     seen: dict[str, int] = {}
@@ -196,6 +256,31 @@ def _stamp_hlc(db: Database, rows: list[dict[str, Any]], column: str) -> None:
         if at:
             seen[at] = seen.get(at, -1) + 1
             row["hlc"] = str(Stamp.from_utc(at, device, seen[at]))
+
+
+_GIVEN = "__given__"
+_CONSENT_KEYS = ("consent", "consent_source", "consent_basis")
+
+
+def _merge_kept(db: Database, table: str, row: dict[str, Any]) -> str:
+    """`merge`, without clearing what the file leaves out (the list-import rules).
+
+    An existing person keeps every field the file leaves blank or out, and their protected
+    flag; a registration keeps consent answered in the app or at the door.
+    """
+    given = row.pop(_GIVEN, None)
+    existing = one(db, f"SELECT * FROM {table} WHERE id = ?", [row["id"]])
+    if existing is None:
+        return merge(db, table, row)
+    if given is not None:
+        row = {k: v for k, v in row.items() if k in given or k == "id"}
+    if table == "people" and existing.get("protected") and not row.get("protected", 1):
+        row.pop("protected")
+    if table == "people" and "stakeholder_group" in row:
+        row["group_guessed"] = 0
+    if table == "registrations" and existing.get("consent_source") in HELD_SOURCES:
+        row = {k: v for k, v in row.items() if k not in _CONSENT_KEYS}
+    return merge(db, table, row)
 
 
 def _checked_in_already(db: Database, row: dict[str, Any]) -> bool:
@@ -301,15 +386,28 @@ def _attendee_rows(
             reader.fail((*path, "ref"), f"{ref!r} is used twice")
         person_id = clean_line(raw.get("id")) or stable_id("person", slug, ref)
         refs[ref] = person_id
-        people.append({"id": person_id, **row, "name_key": name_key(row["name"])})
-        regs.append(
+        given = {k for k in row if k in raw and clean_line(raw[k]) and k != "consent_name"}
+        people.append(
             {
-                "id": stable_id("registration", event_id, person_id),
-                "event_id": event_id,
-                "person_id": person_id,
-                "source": clean_line(raw.get("source")) or "expected",
+                "id": person_id,
+                **row,
+                "name_key": name_key(row["name"]),
+                _GIVEN: {"name", "name_key", *given},
             }
         )
+        reg: dict[str, Any] = {
+            "id": stable_id("registration", event_id, person_id),
+            "event_id": event_id,
+            "person_id": person_id,
+            "source": clean_line(raw.get("source")) or "expected",
+        }
+        if clean_line(raw.get("consent_name")) and not row["protected"]:
+            reg.update(
+                consent="yes" if row["consent_name"] else "no",
+                consent_source="file",
+                consent_basis="registration_form",
+            )
+        regs.append(reg)
         at = _stamp(raw.get("checked_in"), date, reader, (*path, "checked_in"))
         if at:
             checkins.append(

@@ -169,6 +169,10 @@ class Summary:
     unredacted: bool
     removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
     clock_jumps: tuple[ClockJump, ...] = ()
+    # The two reasons a public report gives for people it counts but does not list. A
+    # separate count of protected people could identify a survivor in a small event.
+    annex_not_asked: int = 0
+    annex_declined_or_protected: int = 0
 
     def of_kind(self, kind: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == kind)
@@ -203,8 +207,15 @@ class Summary:
         n = self.annex_unlisted
         if not n:
             return ""
+        reasons = []
+        if self.annex_not_asked:
+            were = "was" if self.annex_not_asked == 1 else "were"
+            reasons.append(f"{self.annex_not_asked} {were} not asked whether they may be named")
+        if self.annex_declined_or_protected:
+            reasons.append(f"{self.annex_declined_or_protected} declined or are protected")
+        why = " and ".join(reasons)
+        if not self.annex:
+            everyone = "the participant" if n == 1 else f"the {n} participants"
+            return f"This report names no participant: of {everyone} counted above, {why}."
         who = "participant is" if n == 1 else "participants are"
-        return (
-            f"A further {n} {who} counted above but not listed, at their request or for "
-            "their protection."
-        )
+        return f"A further {n} {who} counted above but not listed: {why}."

@@ -76,11 +76,34 @@ ROLE_PHRASES: dict[str, str] = {
 }
 
 
-def may_name(person: Mapping[str, Any], *, unredacted: bool) -> bool:
-    """Whether a person's name may appear: never if protected, else with consent or unredacted."""
+# Why someone is left out of a report, for screens ("reason for every person left out").
+WITHHELD_REASONS = {
+    "protected": "protected (never named)",
+    "declined": "declined to be named",
+    "not_asked": "not asked whether they may be named",
+}
+
+
+def withheld_reason(person: Mapping[str, Any], *, unredacted: bool) -> str | None:
+    """Why a person may not be named ("protected", "declined", "not_asked"), or None.
+
+    Only a "yes" recorded for this event names someone in a public report; `consent` is the
+    registration's state (yes / no / not_asked). Protected people are never named, not even
+    unredacted. Unredacted (internal) reports name everyone else.
+    """
     if person.get("protected"):
-        return False
-    return bool(person.get("consent_name")) or unredacted
+        return "protected"
+    if unredacted:
+        return None
+    state = person.get("consent")
+    if state == "yes":
+        return None
+    return "declined" if state == "no" else "not_asked"
+
+
+def may_name(person: Mapping[str, Any], *, unredacted: bool) -> bool:
+    """Whether a person's name may appear (see `withheld_reason`)."""
+    return withheld_reason(person, unredacted=unredacted) is None
 
 
 def role_description(group: str | None, taxonomy: Taxonomy) -> str:
@@ -308,7 +331,7 @@ def speaker_label(
     if note.get("speaker_id") and note.get("speaker_name") is not None:
         person = {
             "protected": note.get("speaker_protected"),
-            "consent_name": note.get("speaker_consent"),
+            "consent": note.get("speaker_consent"),
         }
         if wants_name and may_name(person, unredacted=unredacted):
             name = scrub.person_name(str(note["speaker_name"]))
@@ -332,7 +355,7 @@ def owner_label(
     if action.get("owner_person_id") and action.get("owner_name") is not None:
         person = {
             "protected": action.get("owner_protected"),
-            "consent_name": action.get("owner_consent"),
+            "consent": action.get("owner_consent"),
         }
         if not chatham_house and may_name(person, unredacted=unredacted):
             return scrub.person_name(str(action["owner_name"]))

@@ -34,6 +34,7 @@ from convener.storage.reports.redaction import (
     owner_label,
     scrubber_for,
     speaker_label,
+    withheld_reason,
 )
 from convener.storage.reports.tallies import Participation, participation
 from convener.storage.reports.wording import (
@@ -62,8 +63,9 @@ FACT_TEXT = ("title", *EVENT_TEXT)
 
 ACTION_QUERY = """
 SELECT a.*, p.name AS owner_name, p.stakeholder_group AS owner_group,
-  p.consent_name AS owner_consent, p.protected AS owner_protected
+  r.consent AS owner_consent, p.protected AS owner_protected
 FROM action_items a LEFT JOIN people p ON p.id = a.owner_person_id
+LEFT JOIN registrations r ON r.person_id = a.owner_person_id AND r.event_id = a.event_id
 WHERE a.event_id = ? ORDER BY a.created_at, a.rowid
 """
 
@@ -103,6 +105,9 @@ def build_summary(
     tallies = participation(people, tax)
     ordered = sorted(attendees, key=lambda a: (a.withheld, name_key(a.name), a.checked_in_at))
     annex = [a for a in ordered if a.attended and not a.withheld]
+    reasons = Counter(
+        withheld_reason(p, unredacted=unredacted) for p in people if p.get("checked_in_at")
+    )
     summary = Summary(
         facts=facts,
         overview=_overview(
@@ -118,6 +123,8 @@ def build_summary(
         annex=tuple(annex),
         annex_unlisted=tallies.total - len(annex),
         unredacted=unredacted,
+        annex_not_asked=reasons["not_asked"],
+        annex_declined_or_protected=reasons["declined"] + reasons["protected"],
         removed=dict(scrub.counts),
         clock_jumps=_clock_jumps(db, event["id"]),
     )
@@ -160,6 +167,8 @@ def _overview(
         organisers=facts.organisers,
         host=facts.host,
         chatham_house=facts.chatham_house,
+        groups_unrecorded=tallies.groups_unrecorded,
+        groups_guessed=tallies.groups_guessed,
     )
     remarks = remarks_sentence(Counter(p.kind for p in points), speakers, actions)
     return f"{opening} {remarks}".strip()

@@ -40,15 +40,21 @@ class Participation:
     by_organisation: tuple[Tally, ...]
     sexes_text: str
     text: str
+    groups_guessed: int = 0  # participants whose group was guessed and not yet reviewed
 
     @property
     def groups_represented(self) -> int:
         return sum(1 for t in self.by_group if t.code)
 
+    @property
+    def groups_unrecorded(self) -> int:
+        """Participants with no stakeholder group recorded."""
+        return sum(t.count for t in self.by_group if not t.code)
+
 
 def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Participation:
     """Count the active check-ins of `people` (registrations joined with check-ins)."""
-    expected = expected_attended = walk_ins = 0
+    expected = expected_attended = walk_ins = guessed = 0
     sexes: Counter[str] = Counter()
     groups: Counter[str] = Counter()
     organisations: Counter[str] = Counter()
@@ -61,6 +67,7 @@ def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Partici
         walk_ins += walk_in
         sexes[person.get("gender") or ""] += 1
         groups[person.get("stakeholder_group") or ""] += 1
+        guessed += bool(person.get("group_guessed") and person.get("stakeholder_group"))
         if person.get("protected"):
             organisations[NOT_DISCLOSED] += 1
         else:
@@ -78,6 +85,7 @@ def participation(people: Iterable[Mapping[str, Any]], tax: Taxonomy) -> Partici
         by_organisation=_organisations(organisations),
         sexes_text=sexes_text,
         text=_sentence(total, sexes_text, expected, expected_attended, walk_ins),
+        groups_guessed=guessed,
     )
 
 

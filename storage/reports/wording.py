@@ -177,8 +177,14 @@ def overview(
     organisers: Sequence[str],
     host: str,
     chatham_house: bool,
+    groups_unrecorded: int = 0,
+    groups_guessed: int = 0,
 ) -> str:
-    """The opening paragraph: who met, when, where, on what, organised and hosted by whom."""
+    """The opening paragraph: who met, when, where, on what, organised and hosted by whom.
+
+    A count of stakeholder groups always says how many participants have none recorded,
+    and how many groups were guessed from organisations and not yet reviewed.
+    """
     where = ", ".join(p for p in (with_article(venue) if venue else "", city) if p)
     what = kind or "meeting"
     topic = f" on “{theme}”" if theme else ""
@@ -186,6 +192,8 @@ def overview(
         sentence = count(total, "participant") + (f" ({sexes})" if sexes else "")
         if groups:
             sentence += f" from {count(groups, 'stakeholder group')}"
+            if groups_unrecorded:
+                sentence += f" ({groups_unrecorded} with no group recorded)"
         sentence += " met" + (f" at {where}," if where else "")
         if theme or kind:
             sentence += f" for {article(what)} {what}{topic}"
@@ -200,6 +208,11 @@ def overview(
     text = sentence + "."
     if not total:
         text += " No check-ins were recorded."
+    if total and groups_guessed:
+        text += (
+            f" The stakeholder group of {count(groups_guessed, 'participant')} was guessed"
+            " from their organisation and not yet reviewed."
+        )
     if host:
         text += f" The session was hosted by {host}."
     if chatham_house:

@@ -64,7 +64,11 @@ def field_error(app: ConvenerApp, name: str) -> str:
     return "" if error.has_class("-empty") else str(error.render())
 
 
-def table_names(app: ConvenerApp, table_id: str = "#attendees", column: int = 0) -> list[str]:
+def table_names(app: ConvenerApp, table_id: str = "#attendees", column: int = -1) -> list[str]:
+    """A column of a table: by default the names (the attendees' first column marks a
+    selection)."""
+    if column < 0:
+        column = 1 if table_id == "#attendees" else 0
     table = app.screen.query_one(table_id, DataTable)
     return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
 
@@ -269,6 +273,11 @@ async def test_import_attendees_shows_bad_line_then_imports(
         path.value = str(good)
         await pilot.press("enter")
         await settle(pilot)
+        shown = screen_text(app)
+        assert "2 new" in shown and "Nothing is written yet" in shown, shown
+        assert len(registrations(sample_db, event_id)) == before  # a preview writes nothing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert isinstance(app.screen, SetupScreen)
         assert {"Nadia Baloch", "Omar Khan"} <= set(table_names(app))
     names = [p["name"] for p in registrations(sample_db, event_id)]
@@ -290,7 +299,7 @@ async def test_markup_looking_names_show_and_store_literally(
         for name in MARKUP_NAMES:
             assert name in shown
         assert "[bold]x[/bold]" in text and "Ali [/] Khan" in text
-        assert "[i]o[/i]" in table_names(app, column=2)
+        assert "[i]o[/i]" in table_names(app, column=6)
     event_id = event_row(sample_db, PRACTICE)["id"]
     stored = {p["name"]: p["organisation"] for p in registrations(sample_db, event_id)}
     assert stored == {

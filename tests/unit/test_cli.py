@@ -28,8 +28,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     return code, out, err
 
 
-def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 1
+def assert_one_line_error(code: int, out: str, err: str, *fragments: str, status: int = 1) -> None:
+    assert code == status
     assert out == ""
     assert "Traceback" not in err
     lines = err.splitlines()
@@ -192,7 +192,7 @@ def test_import_slug_clash_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     with connect(db_path) as db:
         create_event(db, {"title": "Mine", "date": "2025-01-01", "slug": "quetta-dialogue"})
     code, out, err = run(capsys, "--db", db_path, "import", QUETTA_YAML)
-    assert_one_line_error(code, out, err, "slug", "Nothing was imported")
+    assert_one_line_error(code, out, err, "slug", "Nothing was imported", status=2)
 
 
 @pytest.mark.parametrize("content", [b"just some notes\n", b"\x00\x01\x02" * 500])

@@ -162,10 +162,14 @@ def test_xlsx_bad_row_reports_sheet_row_number(tmp_path: Path) -> None:
         ("Protected", "protected"),
         ("Speaker", "vip"),
         ("stakeholder_group", "stakeholder_group"),
-        ("Sr. No.", None),
+        ("Sr. No.", "ref"),
+        ("S.No", "ref"),
+        ("S#", "ref"),
+        ("Ref", "ref"),
+        ("Registration No", "ref"),
+        ("#", "ref"),
         ("Signature", None),
         ("", None),
-        ("#", None),
     ],
 )
 def test_guess_column(header: str, field: str | None) -> None:
@@ -175,8 +179,8 @@ def test_guess_column(header: str, field: str | None) -> None:
 def test_unknown_and_duplicate_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "S#,Name,Signature,Full Name,Phone\n1,Ali,,Ali Raza,03001234567\n")
     fields, rows = read_sheet(path)
-    assert fields == ["name", "phone"]
-    assert rows[0].values == {"name": "Ali", "phone": "03001234567"}
+    assert fields == ["ref", "name", "phone"]
+    assert rows[0].values == {"ref": "1", "name": "Ali", "phone": "03001234567"}
 
 
 def test_bad_gender_names_line_and_field(tmp_path: Path) -> None:
@@ -208,8 +212,13 @@ def test_ragged_row_names_its_line(tmp_path: Path) -> None:
     assert caught.value.problems == ["line 3: 4 cells but the header has 2 columns"]
 
 
-def test_short_rows_and_trailing_empty_cells_are_fine(tmp_path: Path) -> None:
+def test_short_rows_are_reported_and_trailing_empty_cells_are_fine(tmp_path: Path) -> None:
     path = write(tmp_path, "Name,Phone,Gender\nAli\nSara,,f,,\n")
+    assert problems_of(path) == [
+        "line 2: 1 cell but the header has 3 columns (a row cut short or split across lines);"
+        " complete the row"
+    ]
+    path = write(tmp_path, "Name,Phone,Gender\nAli,,\nSara,,f,,\n")
     assert [p["name"] for p in load_attendee_sheet(path)] == ["Ali", "Sara"]
 
 

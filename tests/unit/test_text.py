@@ -6,7 +6,18 @@ import unicodedata
 
 import pytest
 
-from convener.storage.text import clean_block, clean_line, digits, fold, name_key, slugify
+from convener.storage.text import (
+    capitalise_name,
+    clean_block,
+    clean_line,
+    digits,
+    display_date,
+    fold,
+    name_key,
+    parse_date,
+    phone_key,
+    slugify,
+)
 
 URDU = "آمنہ بی بی ئ"  # alef-madda, heh-goal and yeh-hamza all decompose under NFD
 URDU_NFD = unicodedata.normalize("NFD", URDU)
@@ -155,3 +166,84 @@ def test_slugify(title: str, expected: str) -> None:
     assert len(slug) <= 60
     assert not slug.startswith("-")
     assert not slug.endswith("-")
+
+
+def test_long_title_keeps_its_date_and_a_whole_last_word() -> None:
+    title = "Consultation on Strengthening the Response to Human Trafficking and Migrant Smuggling"
+    quetta, gilgit = slugify(title, "2017-05-03"), slugify(title, "2018-09-12")
+    assert quetta == "consultation-on-strengthening-the-response-to-2017-05-03"
+    assert gilgit.endswith("-2018-09-12") and quetta != gilgit
+    assert len(quetta) <= 60
+    assert slugify("a" * 100, "2018-01-01") == "a" * 49 + "-2018-01-01"
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("2025-04-05", "2025-04-05"),
+        ("05/04/2025", "2025-04-05"),  # day first: 5 April, never 4 May
+        ("5/4/2025", "2025-04-05"),
+        ("05-04-2025", "2025-04-05"),
+        ("05.04.2025", "2025-04-05"),
+        ("22/11/2022", "2022-11-22"),
+        ("۲۲/۱۱/۲۰۲۲", "2022-11-22"),  # Urdu digits
+        (" 22 / 11 / 2022 ", "2022-11-22"),
+    ],
+)
+def test_dates_are_read_day_first(typed: str, iso: str) -> None:
+    assert parse_date(typed).isoformat() == iso
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("05/04/25", "2-digit year; write the year in full"),
+        ("11/22/2022", "not in the calendar"),  # month first is not read
+        ("31/02/2024", "not in the calendar"),
+        ("next tuesday", "expected a date as DD/MM/YYYY or YYYY-MM-DD"),
+        ("2022/11/22", "expected a date"),
+    ],
+)
+def test_bad_dates_are_refused_with_a_sentence(typed: str, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        parse_date(typed)
+
+
+def test_dates_are_shown_unambiguously() -> None:
+    assert display_date("2022-11-22") == "22 Nov 2022"
+    assert display_date("05/04/2025") == "5 Apr 2025"
+    assert display_date("") == ""
+    assert display_date("soon") == "soon"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("hina qureshi", "Hina Qureshi"),
+        ("zia ul haq", "Zia ul Haq"),
+        ("abdul-rahman", "Abdul-Rahman"),
+        ("muhammad bin qasim", "Muhammad bin Qasim"),
+        ("fatima bint asad", "Fatima bint Asad"),
+        ("ali al khan", "Ali al Khan"),
+        ("ul haq", "Ul Haq"),  # a particle that starts the name is a name
+        ("  hina   qureshi ", "Hina Qureshi"),
+        ("Hina qureshi", "Hina qureshi"),  # any capital: kept as typed
+        ("JAMAL bizenjo", "JAMAL bizenjo"),
+        ("سعدیہ بلوچ", "سعدیہ بلوچ"),  # Urdu script: kept
+        ("sadia سعدیہ", "Sadia سعدیہ"),
+    ],
+)
+def test_capitalise_name(typed: str, stored: str) -> None:
+    assert capitalise_name(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("0300-1234567", "+92 300 1234567"),
+        ("0300 1234567", "923001234567"),
+        ("۰۳۰۰۱۲۳۴۵۶۷", "03001234567"),
+    ],
+)
+def test_phone_key_matches_one_number_written_many_ways(a: str, b: str) -> None:
+    assert phone_key(a) == phone_key(b) != ""

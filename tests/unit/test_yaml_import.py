@@ -492,7 +492,8 @@ def test_action_item_errors(db: Database, write_yaml: Any) -> None:
     problems = problems_of(db, path)
     expected = [
         f"{line_of(text, 'owner: ghost')}: action_items[0].owner: no attendee with ref 'ghost'",
-        f"{line_of(text, 'soon')}: action_items[1].due: expected a date as YYYY-MM-DD, got 'soon'",
+        f"{line_of(text, 'soon')}: action_items[1].due: "
+        "expected a date as DD/MM/YYYY or YYYY-MM-DD, got 'soon'",
         f"{line_of(text, 'Nobody')}: action_items[2].owner: name a person or an organisation",
         f"{line_of(text, 'due_date')}: action_items[3].due_date: unknown field",
     ]

@@ -9,7 +9,7 @@ database thread.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -20,7 +20,13 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from convener.storage.attendees import door_list, get_attendee
-from convener.storage.checkins import check_in, last_check_in, undo_check_in
+from convener.storage.checkins import (
+    check_in,
+    last_check_in,
+    record_door_consent,
+    undo_check_in,
+)
+from convener.storage.consent import consent_question_due
 from convener.storage.errors import ConvenerError
 from convener.tui.messages import DatabaseChanged, OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen, in_background
@@ -49,16 +55,20 @@ class SearchBox(Input):
         self.on_value(value)
 
 
-def shown_name(row: dict[str, Any]) -> str:
-    """The name for messages that others may read over a shoulder: never a protected one."""
-    return "a protected person" if row.get("protected") else str(row["name"])
+def shown_name(row: Mapping[str, Any], entry: Entry | None = None) -> str:
+    """The name for messages that others may read over a shoulder: never a protected one,
+    and with what tells namesakes apart ("Farzana Rind (UNDP)")."""
+    if row.get("protected"):
+        return "a protected person"
+    return entry.label if entry is not None else str(row["name"])
 
 
 class CheckinScreen(ConvenerScreen):
     HELP_TITLE = "Check-in"
     HELP_EXTRA = (
         ("type", "Search names, designations, organisations, phones"),
-        ("enter", "Check in the highlighted person"),
+        ("enter", "Check in the highlighted person (after typing or moving the highlight)"),
+        ("ctrl+y / ctrl+n", "Answer the consent question after a check-in (yes / no)"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, id="checkin-down"),
@@ -66,6 +76,9 @@ class CheckinScreen(ConvenerScreen):
         Binding("pagedown", "move(10)", "Page down", show=False, id="checkin-pgdn"),
         Binding("pageup", "move(-10)", "Page up", show=False, id="checkin-pgup"),
         Binding("ctrl+n,f2", "walk_in", "Walk-in", id="checkin-walkin"),
+        # While the consent question shows, ctrl+y and ctrl+n answer it (ctrl+n is "no" then,
+        # not a walk-in: F2 still opens one). Neither can start a name.
+        Binding("ctrl+y", "consent('yes')", "Named: yes", show=False, id="checkin-consent-yes"),
         Binding("ctrl+z", "undo_last", "Undo last", id="checkin-undo"),
         Binding("f8", "uncheck", "Un-check", id="checkin-uncheck"),
         Binding("ctrl+t", "notes", "Notes", id="checkin-notes"),
@@ -79,6 +92,8 @@ class CheckinScreen(ConvenerScreen):
         self.index = AttendeeIndex()
         self.last_checked: list[str] = []
         self.shown_query: str | None = None
+        # The person the consent question is about, while it shows.
+        self.asking: Entry | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -91,6 +106,7 @@ class CheckinScreen(ConvenerScreen):
                     " Enter checks in",
                     id="search",
                 )
+                yield Static(id="consent-ask")
                 yield Static(" ", id="match-count", classes="hint")
                 yield ResultList(id="results")
             yield LivePanel(id="live-panel")
@@ -112,6 +128,7 @@ class CheckinScreen(ConvenerScreen):
         # cyclic collector's sight, or each full collection walks them all again, a pause of
         # tens of milliseconds in the middle of typing. on_unmount gives them back.
         gc.freeze()
+        self.query_one("#consent-ask", Static).display = False
         self.refresh_results()
         if highlighted is not None:
             self.results.select(highlighted.row["id"])
@@ -135,6 +152,8 @@ class CheckinScreen(ConvenerScreen):
 
     def refresh_results(self) -> None:
         query = self.query_one("#search", Input).value
+        if query and self.asking is not None:
+            self.dismiss_question()  # the next arrival's name: never an answer
         self.shown_query = query
         hits = self.index.search(query)
         self.results.show(hits)
@@ -147,7 +166,8 @@ class CheckinScreen(ConvenerScreen):
     def update_panel(self) -> None:
         """Recount the room: after a check-in, an undo or a walk-in, not per keystroke."""
         counts = tally(e.row for e in self.index.entries)
-        self.query_one(LivePanel).show(counts)
+        labels = {e.row["id"]: e.label for e in self.index.entries if e.apart}
+        self.query_one(LivePanel).show(counts, labels)
         self.query_one(RoomLine).show(counts)
 
     def action_toggle_panel(self) -> None:
@@ -170,11 +190,16 @@ class CheckinScreen(ConvenerScreen):
         """Start the check-in and return at once: the write may wait on a lock held by another
         program, and a handler that awaited it would stall this screen's messages (no
         repaint, no clock, no typed letters) for as long as the lock is held."""
+        if not self.query_one("#search", Input).value.strip() and not self.results.moved_by_user:
+            # An Enter on an empty box (a double tap, a key bounce) names nobody: the first
+            # row of the whole list is not someone who arrived.
+            self.notify("Type a name first.", severity="warning", timeout=3)
+            return
         entry = self.results.highlighted
         if entry is None:
             self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
             return
-        name = shown_name(entry.row)
+        name = shown_name(entry.row, entry)
         person_id = entry.row["id"]
         if person_id in self.results.pending:
             self.notify(f"{name} is still being saved.", markup=False)
@@ -209,6 +234,54 @@ class CheckinScreen(ConvenerScreen):
         self.last_checked.append(person_id)
         self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
         self.refresh_results()
+        self.ask_consent(entry)
+
+    def ask_consent(self, entry: Entry) -> None:
+        """Ask "May the public report name you?" of someone nobody has asked yet.
+
+        Answered with ctrl+y / ctrl+n; anything typed dismisses it as not asked, so the next
+        arrival's name goes into the search box and is never taken for an answer.
+        """
+        self.dismiss_question()
+        if not consent_question_due(entry.row):
+            return
+        self.asking = entry
+        ask = self.query_one("#consent-ask", Static)
+        ask.update(
+            Content.assemble(
+                "May the public report name ",
+                (entry.label, "bold"),
+                "?  ",
+                ("ctrl+y", "bold $accent"),
+                " yes  ",
+                ("ctrl+n", "bold $accent"),
+                " no  (or type the next name)",
+            )
+        )
+        ask.display = True
+
+    def dismiss_question(self) -> None:
+        """Put the question away without an answer: consent stays "not asked"."""
+        self.asking = None
+        self.query_one("#consent-ask", Static).display = False
+
+    async def action_consent(self, answer: str) -> None:
+        """Record the answer to the consent question (ctrl+y yes, ctrl+n no)."""
+        entry = self.asking
+        if entry is None:
+            return
+        self.dismiss_question()
+        event_id, person_id = self.event["id"], entry.row["id"]
+        try:
+            await self.session.db.write(
+                lambda db: record_door_consent(db, event_id, person_id, answer)
+            )
+        except ConvenerError as exc:
+            self.notify(f"Consent NOT recorded: {exc}", severity="error", markup=False)
+            return
+        self.index.update(entry, {**entry.row, "consent": answer})
+        said = "may be named" if answer == "yes" else "will not be named"
+        self.notify(f"{entry.label} {said} in the public report.", markup=False, timeout=3)
 
     def apply(self, entry: Entry, row: dict[str, Any]) -> None:
         self.index.update(entry, row)
@@ -254,10 +327,16 @@ class CheckinScreen(ConvenerScreen):
         entry = self.index.find(person_id)
         if entry is not None:
             self.apply(entry, row)
-        self.notify(f"Check-in of {shown_name(row)} undone (kept in the history).", markup=False)
+        self.notify(
+            f"Check-in of {shown_name(row, entry)} undone (kept in the history).", markup=False
+        )
         self.refresh_results()
 
-    def action_walk_in(self) -> None:
+    async def action_walk_in(self) -> None:
+        if self.asking is not None:  # ctrl+n answers the consent question first
+            await self.action_consent("no")
+            return
+
         typed = self.query_one("#search", Input).value.strip()
 
         def added(row: dict[str, Any] | None) -> None:
@@ -268,10 +347,12 @@ class CheckinScreen(ConvenerScreen):
             if existing is not None:
                 self.apply(existing, row)
             else:
-                self.index.add(row)
+                existing = self.index.add(row)
                 self.update_panel()
-            self.notify(f"✓ Walk-in {shown_name(row)} added and checked in.", markup=False)
+            name = shown_name(row, existing)
+            self.notify(f"✓ Walk-in {name} added and checked in.", markup=False)
             self.clear_search()
+            self.ask_consent(existing)
 
         self.app.push_screen(WalkInScreen(self.event, typed), added)
 
@@ -280,7 +361,9 @@ class CheckinScreen(ConvenerScreen):
 
     def action_clear_or_back(self) -> None:
         search = self.query_one("#search", Input)
-        if search.value:
+        if self.asking is not None:
+            self.dismiss_question()
+        elif search.value:
             self.clear_search()
         else:
             self.app.pop_screen()

@@ -18,9 +18,11 @@ from convener.storage.imports.sample import ensure_sample
 from convener.tui.messages import OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
-from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.widgets.top_bar import TopBar
+
+WARM_UP_AFTER = 0.4  # seconds after the events are shown
 
 EMPTY_HINT = "No events yet: press l to load the sample event, n to create one, i to import one."
 
@@ -135,7 +137,9 @@ class HomeScreen(ConvenerScreen):
             )
         )
         table.focus()
-        self.call_after_refresh(self.session.db.warm_up)  # drawn: load the rest meanwhile
+        # Load sqlite-utils on the database thread once this frame is on the terminal: at
+        # once, it would compete with Textual's output thread and delay the frame itself.
+        self.set_timer(WARM_UP_AFTER, self.session.db.warm_up)
 
     def highlighted(self) -> dict[str, Any] | None:
         table = self.query_one("#events", DataTable)
@@ -179,12 +183,17 @@ class HomeScreen(ConvenerScreen):
             report = await self.session.db.write(lambda db: import_file(db, path, ref))
             return f"{report.event_title}: {report.summary()}"
 
+        async def previewer(path: Path) -> Plan | None:
+            if target is None:
+                return None
+            return await list_plan(self.session.db, path, target["id"])
+
         def done(summary: str | None) -> None:
             if summary:
                 self.notify(summary, title="Imported", markup=False, timeout=8)
                 self.reload()
 
-        self.app.push_screen(ImportScreen(importer, what), done)
+        self.app.push_screen(ImportScreen(importer, what, previewer=previewer), done)
 
     def action_delete_event(self) -> None:
         event = self.highlighted()

@@ -14,19 +14,12 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on
+from textual import events, on, widgets
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import (
-    Footer,
-    Input,
-    Select,
-    TabbedContent,
-    TabPane,
-    TextArea,
-)
+from textual.widgets import Footer, Input, Select
 
 from convener.storage.errors import ConvenerError
 from convener.storage.events import create_event, update_event
@@ -141,6 +134,9 @@ class SetupScreen(ConvenerScreen):
         Binding("d,delete", "tab_verb('remove')", "Remove", id="setup-remove"),
         Binding("ctrl+z", "agenda('undo_remove')", "Undo remove", id="setup-agenda-undo"),
         Binding("i", "attendee('import_list')", "Import list", id="setup-attendee-import"),
+        Binding("space", "attendee('toggle_selected')", "Select", id="setup-attendee-select"),
+        Binding("ctrl+a", "attendee('select_all')", "All", id="setup-attendee-all", show=False),
+        Binding("b", "attendee('bulk_edit')", "Set for selected", id="setup-attendee-bulk"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
 
@@ -156,8 +152,8 @@ class SetupScreen(ConvenerScreen):
     def compose(self) -> ComposeResult:
         values = self.last_values
         yield TopBar()
-        with TabbedContent(id="setup-tabs", initial="tab-event"):
-            with TabPane("F2 Event", id="tab-event"), VerticalScroll(id="event-form"):
+        with widgets.TabbedContent(id="setup-tabs", initial="tab-event"):
+            with widgets.TabPane("F2 Event", id="tab-event"), VerticalScroll(id="event-form"):
                 for row in ROWS:
                     with Horizontal(classes="row"):
                         for spec in row.split():
@@ -172,7 +168,9 @@ class SetupScreen(ConvenerScreen):
                             )
                             yield Field(label, box, name=name).set_class(":2" in spec, "wide")
                 with Horizontal(classes="row"):
-                    area = TextArea(values["objectives"], id="objectives", classes="event-field")
+                    area = widgets.TextArea(
+                        values["objectives"], id="objectives", classes="event-field"
+                    )
                     yield Field("Objectives", area, name="objectives").set_class(True, "wide")
                     choice = Select(
                         ATTRIBUTION,
@@ -182,16 +180,16 @@ class SetupScreen(ConvenerScreen):
                         classes="event-field",
                     )
                     yield Field("Notes attribute speakers", choice, name="attribution_default")
-            with TabPane("F3 Agenda", id="tab-agenda"):
+            with widgets.TabPane("F3 Agenda", id="tab-agenda"):
                 yield AgendaPane(id="agenda-pane")
-            with TabPane("F4 Attendees", id="tab-attendees"):
+            with widgets.TabPane("F4 Attendees", id="tab-attendees"):
                 yield AttendeePane(id="attendee-pane")
         yield Footer()
 
     async def on_mount(self) -> None:
         self.session.flush_hooks.append(self.flush_now)
         if self.event is None:
-            tabs = self.query_one(TabbedContent)
+            tabs = self.query_one(widgets.TabbedContent)
             tabs.disable_tab("tab-agenda")
             tabs.disable_tab("tab-attendees")
         else:
@@ -213,7 +211,7 @@ class SetupScreen(ConvenerScreen):
 
     def form_values(self) -> dict[str, str]:
         out = {name: self.query_one(f"#{name}", Input).value for name in INPUTS}
-        out["objectives"] = self.query_one("#objectives", TextArea).text
+        out["objectives"] = self.query_one("#objectives", widgets.TextArea).text
         choice = self.query_one("#attribution_default", Select).value
         out["attribution_default"] = choice if isinstance(choice, str) else "named"
         return out
@@ -233,8 +231,11 @@ class SetupScreen(ConvenerScreen):
         event_id = self.event["id"]
         return ((lambda db: update_event(db, event_id, changes)) if changes else None), errors
 
+    def on_text_area_changed(self, event: widgets.TextArea.Changed) -> None:
+        if event.text_area.has_class("event-field"):
+            self.field_changed()
+
     @on(Input.Changed, ".event-field")
-    @on(TextArea.Changed, ".event-field")
     @on(Select.Changed, ".event-field")
     def field_changed(self) -> None:
         if self.save_timer is not None:
@@ -270,7 +271,7 @@ class SetupScreen(ConvenerScreen):
         created = self.event is None
         self.event = self.session.current_event = event
         if created:
-            tabs = self.query_one(TabbedContent)
+            tabs = self.query_one(widgets.TabbedContent)
             tabs.enable_tab("tab-agenda")
             tabs.enable_tab("tab-attendees")
             self.query_one(AgendaPane).event_id = event["id"]
@@ -307,7 +308,7 @@ class SetupScreen(ConvenerScreen):
 
     @property
     def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active
+        return self.query_one(widgets.TabbedContent).active
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("agenda", "attendee", "tab_verb") and not self.is_mounted:
@@ -332,12 +333,11 @@ class SetupScreen(ConvenerScreen):
         if tab != "event" and self.event is None:
             self.notify("First give the event a title and a date; then add its agenda and people.")
             return
-        self.query_one(TabbedContent).active = f"tab-{tab}"
+        self.query_one(widgets.TabbedContent).active = f"tab-{tab}"
         target = {"event": "#title", "agenda": "#agenda-new", "attendees": "#attendees"}[tab]
         self.query_one(target).focus()
 
-    @on(TabbedContent.TabActivated)
-    def tab_changed(self) -> None:
+    def on_tabbed_content_tab_activated(self) -> None:
         self.refresh_bindings()
         self.run_worker(self.save_event())
 

@@ -7,6 +7,7 @@ Every change is written the moment the form is saved, never batched.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -16,10 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from convener.storage.attendees import (
     add_attendee,
+    bulk_update,
     list_attendees,
     remove_attendee,
     update_attendee,
@@ -27,10 +30,12 @@ from convener.storage.attendees import (
 from convener.storage.errors import ValidationError
 from convener.storage.imports.dispatch import import_file
 from convener.storage.records import MAX_NAME
+from convener.storage.reports.redaction import withheld_reason
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
 from convener.tui.screens.confirm import ConfirmScreen
-from convener.tui.screens.import_file import ImportScreen
+from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
+from convener.tui.screens.setup_bulk import BulkEditForm
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, choices, save_or_show
@@ -63,14 +68,18 @@ FLAGS = (
 )
 # Column widths fit 120 columns; longer cells are cut short, the form shows them whole.
 COLUMNS = (
-    ("Name", 24),
-    ("Designation", 20),
-    ("Organisation", 18),
-    ("Group", 14),
-    ("Sex", 7),
-    ("Phone", 12),
-    ("Checked in", 10),
+    ("", 1),  # • when selected for a bulk change
+    ("Name", 22),
+    ("Named?", 9),  # consent first: what a coordinator reviews before the report
+    ("VIP", 3),
+    ("Group", 13),
+    ("Designation", 14),
+    ("Organisation", 15),
+    ("Sex", 6),
+    ("Phone", 11),
+    ("In", 5),
 )
+NAMED = {"yes": "yes", "no": "declined", "not_asked": "not asked"}
 
 
 class AttendeeForm(ConvenerModal):
@@ -156,19 +165,45 @@ class AttendeeForm(ConvenerModal):
         self.dismiss(None)
 
 
-def attendee_cells(row: dict[str, Any]) -> tuple[Text, ...]:
-    """One table row; every cell is plain Text, so names are never read as markup."""
+def attendee_cells(row: dict[str, Any], selected: bool = False) -> tuple[Text, ...]:
+    """One table row; every cell is plain Text, so names are never read as markup. A guessed
+    stakeholder group starts with "?" until someone reviews it."""
     tax = load_taxonomy()
+    group = tax.stakeholder_groups.label(row.get("stakeholder_group"))
+    if group and row.get("group_guessed"):
+        group = f"?{group}"  # in front: a long label is cut at its end
+    named = "protected" if row.get("protected") else NAMED.get(str(row.get("consent")), "")
     cells = (
+        "•" if selected else "",
         row["name"],
+        named,
+        "VIP" if row.get("vip") else "",
+        group,
         row.get("designation"),
         row.get("organisation"),
-        tax.stakeholder_groups.label(row.get("stakeholder_group")),
         tax.genders.label(row.get("gender")),
         row.get("phone"),
         local_time(row.get("checked_in_at")),
     )
     return tuple(Text(cell or "", overflow="ellipsis", no_wrap=True) for cell in cells)
+
+
+def left_out_line(rows: list[dict[str, Any]]) -> str:
+    """Why people are left out of the public report, with counts, and what the donor's
+    verification list does instead."""
+    counts = Counter(withheld_reason(r, unredacted=False) for r in rows)
+    named = counts.pop(None, 0)
+    parts = [
+        f"{counts[key]} {label}"
+        for key, label in (
+            ("not_asked", "not asked"),
+            ("declined", "declined"),
+            ("protected", "protected"),
+        )
+        if counts[key]
+    ]
+    left = f"left out: {', '.join(parts)}" if parts else "nobody left out"
+    return f"Public report names {named}; {left}. Verification list: all but protected."
 
 
 class AttendeePane(Vertical):
@@ -178,6 +213,7 @@ class AttendeePane(Vertical):
         super().__init__(id=id)
         self.event_id: str | None = None
         self.rows: list[dict[str, Any]] = []
+        self.selected: set[str] = set()  # person ids picked for a bulk change
 
     @property
     def session(self) -> Session:
@@ -185,6 +221,7 @@ class AttendeePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="attendee-count", classes="hint")
+        yield Static(id="left-out", classes="hint")
         yield DataTable(id="attendees", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -204,18 +241,79 @@ class AttendeePane(Vertical):
         wanted = select_id or (current["id"] if current else None)
         table = self.table
         table.clear()
+        self.selected &= {r["id"] for r in self.rows}
         for row in self.rows:
-            table.add_row(*attendee_cells(row), key=row["id"])
+            table.add_row(*attendee_cells(row, row["id"] in self.selected), key=row["id"])
         for index, row in enumerate(self.rows):
             if row["id"] == wanted:
                 table.move_cursor(row=index)
+        self.show_counts()
+
+    def show_counts(self) -> None:
         checked = sum(1 for r in self.rows if r.get("checked_in_at"))
-        self.query_one("#attendee-count", Static).update(
-            Content(
-                f"{len(self.rows)} expected, {checked} checked in. "
-                "Lists to import can be .csv, .xlsx or .yaml; every problem is shown by line."
-            )
+        guessed = sum(1 for r in self.rows if r.get("group_guessed"))
+        parts = [f"{len(self.rows)} expected, {checked} checked in."]
+        if guessed:
+            parts.append(f"{guessed} groups guessed (marked ?): review.")
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected: b sets for all.")
+        else:
+            parts.append("space selects, b sets consent, group, VIP or sex for many.")
+        self.query_one("#attendee-count", Static).update(Content(" ".join(parts)))
+        self.query_one("#left-out", Static).update(Content(left_out_line(self.rows)))
+
+    def toggle_selected(self) -> None:
+        """Pick (or unpick) the highlighted person for a bulk change, and move on."""
+        row = self.highlighted()
+        if row is None:
+            return
+        self.selected ^= {row["id"]}
+        index = self.rows.index(row)
+        self.table.update_cell_at(
+            Coordinate(index, 0), Text("•" if row["id"] in self.selected else "")
         )
+        self.table.move_cursor(row=min(index + 1, len(self.rows) - 1))
+        self.show_counts()
+
+    def select_all(self) -> None:
+        """Everyone, or nobody if everyone is already selected."""
+        everyone = {r["id"] for r in self.rows}
+        self.selected = set() if self.selected == everyone else everyone
+        for index, row in enumerate(self.rows):
+            mark = Text("•" if row["id"] in self.selected else "")
+            self.table.update_cell_at(Coordinate(index, 0), mark)
+        self.show_counts()
+
+    def bulk_edit(self) -> None:
+        """Set consent, group, VIP or sex for the selected people (or the highlighted one)."""
+        event_id = self.event_id
+        row = self.highlighted()
+        ids = [r["id"] for r in self.rows if r["id"] in self.selected]
+        if not ids and row is not None:
+            ids = [row["id"]]
+        if event_id is None or not ids:
+            return
+
+        async def chosen(values: dict[str, Any] | None) -> None:
+            if values is None:
+                self.table.focus()
+                return
+            try:
+                done = await self.session.db.write(
+                    lambda db: bulk_update(db, event_id, ids, **values)
+                )
+            except ValidationError as exc:
+                self.notify("Not set: " + "; ".join(exc.problems), severity="error", markup=False)
+                return
+            message = f"Set for {done.changed} of {len(ids)}."
+            if done.skipped_protected:
+                message += f" {done.skipped_protected} protected: never named, left as they were."
+            self.notify(message, markup=False, timeout=6)
+            self.selected.clear()
+            await self.reload()
+            self.table.focus()
+
+        self.app.push_screen(BulkEditForm(len(ids)), chosen)
 
     def highlighted(self) -> dict[str, Any] | None:
         if not self.rows or self.table.cursor_row is None:
@@ -275,5 +373,8 @@ class AttendeePane(Vertical):
                 await self.reload()
             self.table.focus()
 
+        async def previewer(path: Path) -> Plan | None:
+            return await list_plan(self.session.db, path, event_id)
+
         what = "Import an attendee list (.csv, .xlsx or .yaml) into this event"
-        self.app.push_screen(ImportScreen(importer, what), done)
+        self.app.push_screen(ImportScreen(importer, what, previewer=previewer), done)

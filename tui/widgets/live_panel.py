@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.console import Group
@@ -16,10 +16,10 @@ from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.result_list import local_time
 
 
-def tally(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def tally(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Counts from the in-memory attendee rows (no database round trip per check-in)."""
     expected = 0
-    inside: list[dict[str, Any]] = []
+    inside: list[Mapping[str, Any]] = []
     for r in rows:
         expected += r.get("source") != "walk_in"
         if r.get("checked_in_at"):
@@ -49,8 +49,10 @@ def counts_grid() -> Table:
 class LivePanel(Static):
     """Renders a `tally`; every name is a rich Text, so user text is never markup."""
 
-    def show(self, counts: dict[str, Any]) -> None:
+    def show(self, counts: dict[str, Any], labels: dict[str, str] | None = None) -> None:
+        """Show `counts`; `labels` names people who share a name with what tells them apart."""
         tax = load_taxonomy()
+        labels = labels or {}
         head = Text.assemble(
             (f"{counts['checked_in']}", "bold"),
             f" checked in of {counts['expected']} expected",
@@ -70,7 +72,7 @@ class LivePanel(Static):
             groups.add_row(Text(label), Text(str(n)))
         latest = Table.grid(padding=(0, 1))
         for r in counts["latest"]:
-            name = "(protected)" if r.get("protected") else r["name"]
+            name = "(protected)" if r.get("protected") else labels.get(r["id"], r["name"])
             latest.add_row(Text(local_time(r["checked_in_at"])), Text(name))
         self.update(
             Group(

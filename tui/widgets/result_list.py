@@ -12,6 +12,7 @@ from typing import ClassVar
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -59,12 +60,16 @@ class ResultList(Widget, can_focus=False):
         self._width = 0
         self._times: dict[str, str] = {}
         self.pending: set[str] = set()  # people whose check-in is still being written
+        # True once the user moved the highlight (keys or mouse) since the rows were replaced:
+        # only then does the highlight on an empty search mean "this person".
+        self.moved_by_user = False
 
     def show(self, entries: list[Entry]) -> None:
         """Replace the rows; the cursor goes back to the first match."""
         self.entries = entries
         self.top = 0
         self.cursor = 0
+        self.moved_by_user = False
         self.refresh()
 
     @property
@@ -81,6 +86,14 @@ class ResultList(Widget, can_focus=False):
     def move(self, delta: int) -> None:
         if self.entries:
             self.cursor = max(0, min(len(self.entries) - 1, self.cursor + delta))
+            self.moved_by_user = True
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights the row under the pointer (Enter then checks that person in)."""
+        index = self.top + event.y
+        if 0 <= index < len(self.entries):
+            self.cursor = index
+            self.moved_by_user = True
 
     def watch_cursor(self, cursor: int) -> None:
         height = max(1, self.size.height)
@@ -129,17 +142,20 @@ class ResultList(Widget, can_focus=False):
         row = entry.row
         style, detail_style, done_style = self.line_styles(index == self.cursor)
         stamp = row.get("checked_in_at")
+        wide = width >= 70  # on an 80-column terminal the list is narrow: names come first
+        status_width = 25 if wide else 8
+        status = ""
         if row["id"] in self.pending:
             status = "… saving"
-        else:
-            status = f"✓ checked in at {self.time_of(stamp)}" if stamp else ""
+        elif stamp:
+            status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
         marker = "(protected) " if row.get("protected") else ""
-        name_width = max(20, width * 2 // 5)
-        detail_width = max(0, width - name_width - 25)
+        name_width = max(20, width * 2 // 5 if wide else (width - status_width) * 3 // 5)
+        detail_width = max(0, width - name_width - status_width)
         segments = [
-            Segment(set_cell_size(f" {marker}{row['name']}", name_width - 1) + " ", style),
+            Segment(set_cell_size(f" {marker}{entry.label}", name_width - 1) + " ", style),
             Segment(set_cell_size(describe(entry), detail_width), detail_style),
-            Segment(status.rjust(25), done_style if status else style),
+            Segment(status.rjust(status_width), done_style if status else style),
         ]
-        strip = Strip(segments, name_width + detail_width + 25)
+        strip = Strip(segments, name_width + detail_width + status_width)
         return strip if strip.cell_length == width else strip.adjust_cell_length(width, style)
