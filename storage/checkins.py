@@ -11,7 +11,8 @@ from convener.storage.clock import utc_now
 from convener.storage.consent import set_consent
 from convener.storage.db.migrations import device_id
 from convener.storage.errors import ValidationError
-from convener.storage.rows import audit, insert, one
+from convener.storage.hlc import sql_order
+from convener.storage.rows import audit, hlc_now, insert, one
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -35,10 +36,11 @@ def check_in(db: Database, event_id: str, person_id: str) -> CheckinResult:
         attendee = get_attendee(db, event_id, person_id)
         created = attendee["checkin_id"] is None
         if created:
+            at, hlc = hlc_now(db, event_id)
             row = insert(
                 db,
                 "checkins",
-                {"event_id": event_id, "person_id": person_id, "checked_in_at": utc_now()},
+                {"event_id": event_id, "person_id": person_id, "checked_in_at": at, "hlc": hlc},
             )
             audit(db, "check_in", "checkin", row["id"], event_id, {"person_id": person_id})
             attendee = {**attendee, "checked_in_at": row["checked_in_at"], "checkin_id": row["id"]}
@@ -68,7 +70,7 @@ def last_check_in(db: Database, event_id: str) -> dict[str, Any] | None:
     return one(
         db,
         "SELECT * FROM checkins WHERE event_id = ? AND undone_at IS NULL "
-        "ORDER BY checked_in_at DESC, rowid DESC LIMIT 1",
+        f"ORDER BY {sql_order('hlc', 'checked_in_at')} DESC, rowid DESC LIMIT 1",
         [event_id],
     )
 
@@ -131,7 +133,9 @@ def counts(db: Database, event_id: str, latest: int = 5) -> Counts:
             """SELECT p.id, p.name, p.organisation, p.protected, c.checked_in_at
            FROM checkins c JOIN people p ON p.id = c.person_id
            WHERE c.event_id = ? AND c.undone_at IS NULL
-           ORDER BY c.checked_in_at DESC, c.rowid DESC LIMIT ?""",
+           ORDER BY """
+            + sql_order("c.hlc", "c.checked_in_at")
+            + """ DESC, c.rowid DESC LIMIT ?""",
             [event_id, latest],
         )
     )

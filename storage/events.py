@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from convener.storage.clock import utc_now
+from convener.storage.clock import offset_text, utc_now
 from convener.storage.db.raw import Queryable
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.records import validate_event
@@ -92,6 +92,10 @@ def start_session(db: Database, event_id: str) -> dict[str, Any]:
         changes: dict[str, Any] = {"status": "live", "ended_at": None}
         if not event["started_at"]:
             changes["started_at"] = utc_now()
+        if not event.get("utc_offset"):
+            # The session runs where the event is: times typed later without an offset
+            # (an attendee list's check-ins) are read in this zone.
+            changes["utc_offset"] = offset_text()
         update(db, "events", event_id, changes)
         audit(db, "start", "event", event_id, event_id)
     return get_event(db, event_id)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from convener.storage.clock import parse_utc, utc_now
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.events import get_event
+from convener.storage.hlc import Stamp, sql_order
 from convener.storage.records import MAX_BLOCK, Problems, as_line
-from convener.storage.rows import audit, insert, one, update
+from convener.storage.rows import audit, hlc_now, hlc_stamp, insert, one, this_device, update
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import clean_block, clean_line
 
@@ -29,6 +30,7 @@ NOTE_FIELDS = (
     "answers_note_id",
 )
 
+NOTE_ORDER = sql_order("n.hlc", "n.noted_at")  # the order notes were taken (storage/hlc.py)
 NOTE_QUERY = """
 SELECT n.*, p.name AS speaker_name, p.designation AS speaker_designation,
   p.organisation AS speaker_organisation, p.stakeholder_group AS speaker_group,
@@ -94,14 +96,18 @@ def add_note(
     """
     row = validate_note(fields)
     event = get_event(db, event_id)
-    at = noted_at or utc_now()
     with db.atomic():
+        if noted_at:  # a note recorded for a given time is ordered by that time
+            at, hlc = noted_at, str(Stamp.from_utc(noted_at, this_device(db)))
+        else:
+            at, hlc = hlc_now(db, event_id)
         saved = insert(
             db,
             "notes",
             {
                 "event_id": event_id,
                 "noted_at": at,
+                "hlc": hlc,
                 "elapsed_seconds": elapsed_since_start(event, at),
                 **row,
             },
@@ -125,7 +131,7 @@ def list_notes(
     where = "" if include_deleted else " AND n.deleted_at IS NULL"
     return list(
         db.query(
-            NOTE_QUERY + " WHERE n.event_id = ?" + where + " ORDER BY n.noted_at, n.rowid",
+            NOTE_QUERY + " WHERE n.event_id = ?" + where + f" ORDER BY {NOTE_ORDER}, n.rowid",
             [event_id],
         )
     )
@@ -142,7 +148,11 @@ def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, A
             insert(
                 db,
                 "note_revisions",
-                {"note_id": note_id, "previous": json.dumps(previous, ensure_ascii=False)},
+                {
+                    "note_id": note_id,
+                    "previous": json.dumps(previous, ensure_ascii=False),
+                    "hlc": hlc_stamp(db, current["event_id"]),
+                },
             )
             update(db, "notes", note_id, changes)
             db.execute("DELETE FROM drafts WHERE note_id = ?", [note_id])
@@ -175,7 +185,7 @@ def note_history(db: Database, note_id: str) -> list[dict[str, Any]]:
     return [
         {**r, "previous": json.loads(r["previous"])}
         for r in db.query(
-            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY created_at, rowid", [note_id]
+            "SELECT * FROM note_revisions WHERE note_id = ? ORDER BY hlc, rowid", [note_id]
         )
     ]
 

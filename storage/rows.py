@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import weakref
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from convener.storage import lazy
 from convener.storage.clock import new_id, utc_now
 from convener.storage.db.migrations import device_id
 from convener.storage.db.raw import Queryable
+from convener.storage.hlc import HybridClock, Stamp
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -124,3 +126,65 @@ def audit(
             "detail": json.dumps(detail or {}, ensure_ascii=False),
         },
     )
+
+
+# --- the hybrid logical clock (storage/hlc.py) -------------------------------------------
+
+HLC_SETTING = "hlc"
+_CLOCKS: weakref.WeakKeyDictionary[Database, HybridClock] = weakref.WeakKeyDictionary()
+
+
+def hlc_clock(db: Database) -> HybridClock:
+    """The connection's clock, started from the last stamp saved in the database.
+
+    Tests set its `wall` to a fake clock to move time back."""
+    clock = _CLOCKS.get(db)
+    if clock is None:
+        last, physical = _saved_hlc(db)
+        clock = HybridClock(this_device(db), last=last, last_physical_ms=physical)
+        _CLOCKS[db] = clock
+    return clock
+
+
+def hlc_stamp(db: Database, event_id: str | None) -> str:
+    """A new HLC stamp for a change being written; saved, with any jump, in the same
+    transaction as the change (the caller's)."""
+    clock = hlc_clock(db)
+    saved_last, _ = _saved_hlc(db)
+    if saved_last is not None and saved_last > clock.last:  # another connection stamped
+        clock.last = Stamp(saved_last.wall_ms, saved_last.counter, clock.device)
+    new, jump = clock.now()
+    db.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [HLC_SETTING, json.dumps({"last": str(new), "physical_ms": clock.last_physical_ms})],
+    )
+    if jump is not None:
+        audit(
+            db,
+            "clock_jump",
+            "clock",
+            "",
+            event_id,
+            {"before_ms": jump.before_ms, "after_ms": jump.after_ms, "seconds": jump.seconds},
+        )
+    return str(new)
+
+
+def hlc_now(db: Database, event_id: str | None) -> tuple[str, str]:
+    """(UTC time, HLC stamp) for a change made now: both from the same clock reading."""
+    hlc = hlc_stamp(db, event_id)
+    ms = hlc_clock(db).last_physical_ms or 0
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"), hlc
+
+
+def _saved_hlc(db: Database) -> tuple[Stamp | None, int | None]:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [HLC_SETTING]).fetchone()
+    if not row:
+        return None, None
+    try:
+        data = json.loads(row[0])
+        return Stamp.parse(str(data["last"])), int(data["physical_ms"])
+    except (ValueError, KeyError, TypeError):
+        return None, None

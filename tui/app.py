@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from convener.storage.db.connection import read_only_reason
@@ -28,8 +31,10 @@ from convener.storage.errors import ConvenerError
 from convener.storage.events import get_event
 from convener.storage.imports.sample import ensure_sample
 from convener.tui import output_guard
+from convener.tui.keyguard import KeyGuard
 from convener.tui.messages import (
     CurrentEventChanged,
+    DatabaseChanged,
     GoHome,
     OpenEventScreen,
     SaveStatusChanged,
@@ -41,6 +46,15 @@ from convener.tui.session import Session
 from convener.tui.widgets.top_bar import TopBar
 
 StartScreen = str | None
+
+FLOOD_DRIVER: type[Driver] | None = None
+if sys.platform != "win32":
+    try:  # needs termios: absent on Windows (and where a test makes it so)
+        from convener.tui.driver_posix import FloodSafeDriver
+    except ImportError:
+        pass
+    else:
+        FLOOD_DRIVER = FloodSafeDriver
 
 
 class ConvenerApp(App[int]):
@@ -81,9 +95,16 @@ class ConvenerApp(App[int]):
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.clock = clock or time.time
+        self.key_guard = KeyGuard()
+        self._shown_screen: Screen[Any] | None = None
         self.save_status: WriterStatus | None = None
         self.failed_writes: list[WriterStatus] = []
-        self.writer = Writer(db_path, read_only=read_only, on_status=self._status_from_thread)
+        self.writer = Writer(
+            db_path,
+            read_only=read_only,
+            on_status=self._status_from_thread,
+            on_outside_change=self._changed_outside,
+        )
         self.session = Session(
             self.writer,
             read_only=read_only,
@@ -100,10 +121,35 @@ class ConvenerApp(App[int]):
     def _event_changed(self, event: dict[str, Any] | None) -> None:
         self.post_message(CurrentEventChanged(event))
 
+    def _changed_outside(self) -> None:
+        self.post_message(DatabaseChanged())
+
     def _status_from_thread(self, status: WriterStatus) -> None:
         self.post_message(SaveStatusChanged(status))
 
+    async def on_event(self, event: events.Event) -> None:
+        """Type-ahead never runs actions (tui/keyguard.py): such keys stop here."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not self.key_guard.allows(event, self.focused)
+        ):
+            return
+        await super().on_event(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, with key floods turned into pastes where we can (driver.py)."""
+        driver = super().get_driver_class()
+        if FLOOD_DRIVER is not None and driver.__name__ == "LinuxDriver":
+            return FLOOD_DRIVER
+        return driver
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        self.key_guard.screen_changed(self._shown_screen, screen)
+        self._shown_screen = screen
+
     async def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         try:
             await asyncio.wrap_future(self.writer.start())
         except ConvenerError as exc:
@@ -166,6 +212,11 @@ class ConvenerApp(App[int]):
             )
         for bar in self.screen.query(TopBar):
             bar.show_status(self.save_status, self.read_only)
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Someone else wrote: the screen on top shows it (screens below read on return)."""
+        if self.screen_stack:  # not while the app is closing
+            self.screen.post_message(DatabaseChanged())
 
     def on_current_event_changed(self, message: CurrentEventChanged) -> None:
         for bar in self.screen.query(TopBar):

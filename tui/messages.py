@@ -17,6 +17,12 @@ class SaveStatusChanged(Message):
         self.status = status
 
 
+class DatabaseChanged(Message, bubble=False):
+    """Another program (`convener import`, another window) committed to the database.
+
+    The app hands it to the screen on top; it must not bubble back up to the app."""
+
+
 class EventsChanged(Message):
     """Something changed the list of events (import, create, delete)."""
 

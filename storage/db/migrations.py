@@ -8,6 +8,7 @@ taken next to it. Add migrations at the end; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from convener.storage.clock import new_id, utc_now
@@ -314,11 +315,44 @@ def m004_report_fields(db: Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN answers_note_id TEXT REFERENCES notes(id)")
 
 
+def m005_hlc(db: Database) -> None:
+    """Hybrid logical clock stamps (storage/hlc.py) on notes, edits and check-ins, backfilled
+    from their wall times."""
+    for table, column in (
+        ("notes", "noted_at"),
+        ("note_revisions", "created_at"),
+        ("checkins", "checked_in_at"),
+    ):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hlc TEXT")
+        seen: dict[tuple[str, str], int] = {}
+        rows = db.execute(
+            f"SELECT rowid, {column}, coalesce(device_id, '') FROM {table} ORDER BY {column}, rowid"
+        ).fetchall()
+        for rowid, at, device in rows:
+            if not at:
+                continue
+            counter = seen[(at, device)] = seen.get((at, device), -1) + 1
+            hlc = backfill_stamp(at, device or "unknown", counter)
+            db.execute(f"UPDATE {table} SET hlc = ? WHERE rowid = ?", [hlc, rowid])
+    db.execute("CREATE INDEX notes_event_hlc ON notes(event_id, hlc)")
+    # events.utc_offset came with migration 4 (the report's fields).
+
+
+def backfill_stamp(at: str, device: str, counter: int) -> str:
+    """`storage.hlc.Stamp.from_utc(at, device, counter)` as text, written out here: the
+    database layer imports only the base modules (tests/unit/test_hlc.py parses these)."""
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{round(moment.timestamp() * 1000):015d}-{counter:05d}-{device}"
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
     (3, "application_id", m003_application_id),
     (4, "report_fields", m004_report_fields),
+    (5, "hybrid logical clock", m005_hlc),
 )
 LATEST = MIGRATIONS[-1][0]
 

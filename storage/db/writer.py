@@ -31,11 +31,12 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 T = TypeVar("T")
-# The writer waits only half a second inside SQLite (the factory's default is 5 s), then
+WATCH_EVERY = 0.25  # seconds idle between looks at PRAGMA data_version
+# The writer waits only a quarter second inside SQLite (the factory's default is 5 s), then
 # retries here for `retry_for` seconds, reporting "waiting": the UI can say within half a
 # second that another program holds the lock, instead of after five. Set through the
 # connection factory, which verifies it; shown on the help screen (docs/reliability.md).
-WRITER_BUSY_MS = 500
+WRITER_BUSY_MS = 250
 StatusKind = Literal["saved", "waiting", "failed", "ready"]
 
 
@@ -75,11 +76,13 @@ class Writer:
         read_only: bool = False,
         retry_for: float = 120.0,
         on_status: Callable[[WriterStatus], None] | None = None,
+        on_outside_change: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         self.read_only = read_only
         self.retry_for = retry_for
         self.on_status = on_status or (lambda status: None)
+        self.on_outside_change = on_outside_change
         self._jobs: queue.Queue[tuple[Callable[[Any], Any], Future[Any], bool, bool] | None] = (
             queue.Queue()
         )
@@ -136,16 +139,37 @@ class Writer:
             self._ready.set_exception(exc)
             return
         self._ready.set_result(None)
+        seen = data_version(conn)
         try:
-            while (item := self._jobs.get()) is not None:
+            while True:
+                try:
+                    item = self._jobs.get(timeout=WATCH_EVERY)
+                except queue.Empty:
+                    seen = self._look_for_outside_change(conn, seen)
+                    continue
+                if item is None:
+                    break
                 job, future, write, plain = item
                 if future.set_running_or_notify_cancel():
                     self._execute(conn, job, future, write, plain)
+                seen = self._look_for_outside_change(conn, seen)
         finally:
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
                     checkpoint(conn)
             conn.close()
+
+    def _look_for_outside_change(self, conn: sqlite3.Connection, seen: int | None) -> int | None:
+        """Tell the UI when another connection (`convener import`, a second window) committed.
+
+        `PRAGMA data_version` changes only for commits made by other connections, and reading
+        it touches no table: cheap enough to ask four times a second while idle."""
+        if self.on_outside_change is None:
+            return seen
+        now = data_version(conn)
+        if seen is not None and now is not None and now != seen:
+            self.on_outside_change()
+        return now
 
     def _execute(
         self,
@@ -182,3 +206,11 @@ class Writer:
                 self.on_status(WriterStatus("saved", "", time.time()))
             future.set_result(result)
             return
+
+
+def data_version(conn: sqlite3.Connection) -> int | None:
+    """SQLite's change counter for commits by other connections (None if it cannot be read)."""
+    try:
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.Error:
+        return None

@@ -11,18 +11,19 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from convener.storage.actions import validate_action
-from convener.storage.clock import stable_id
+from convener.storage.clock import offset_text, stable_id
 from convener.storage.consent import HELD_SOURCES
 from convener.storage.errors import ValidationError
 from convener.storage.events import get_event
+from convener.storage.hlc import Stamp
 from convener.storage.notes import elapsed_since_start, validate_note
 from convener.storage.records import validate_attendee, validate_event
-from convener.storage.rows import merge, one
+from convener.storage.rows import merge, one, this_device
 from convener.storage.text import clean_line, name_key, slugify
 from convener.storage.yamlsafe import LoadedYaml, load_yaml_file
 
@@ -98,10 +99,10 @@ class EventClashError(ValidationError):
 class _Reader:
     """Walks the loaded YAML, collecting every problem with its line before anything is written."""
 
-    def __init__(self, loaded: LoadedYaml) -> None:
+    def __init__(self, loaded: LoadedYaml, zone: tzinfo | None = None) -> None:
         self.loaded = loaded
         self.problems: list[str] = []
-        self.zone = _event_zone(loaded)
+        self.zone = _event_zone(loaded) or zone
 
     def fail(self, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(f"{self.loaded.where(path)}: {message}")
@@ -182,6 +183,8 @@ def import_loaded(
         started_at=_stamp(raw_event.get("started_at"), None, reader, ("event", "started_at")),
         ended_at=_stamp(raw_event.get("ended_at"), None, reader, ("event", "ended_at")),
     )
+    if reader.zone is not None:
+        event_row["utc_offset"] = offset_text(reader.zone)
     if reader.problems:
         raise ValidationError(str(path), reader.problems)
     return _import_into(db, loaded, event_row["id"], slug, event_row["title"], event_row)
@@ -217,7 +220,8 @@ def _import_into(
     title: str,
     event_row: dict[str, Any] | None,
 ) -> ImportReport:
-    reader = _Reader(loaded)
+    # An attendee list has no `started_at` of its own: its times are in the event's zone.
+    reader = _Reader(loaded, None if event_row else stored_zone(db, event_id))
     date = (event_row or {}).get("date") or _event_date(db, event_id)
     agenda = _agenda_rows(reader, event_id, slug)
     people, regs, checkins, refs = _attendee_rows(reader, event_id, slug, date)
@@ -225,6 +229,8 @@ def _import_into(
     actions = _action_rows(reader, event_id, slug, refs)
     if reader.problems:
         raise ValidationError(loaded.source, reader.problems)
+    _stamp_hlc(db, notes, "noted_at")
+    _stamp_hlc(db, checkins, "checked_in_at")
     report = ImportReport(slug, title)
     with db.atomic():
         if event_row is not None:
@@ -243,6 +249,18 @@ def _import_into(
                     continue
                 report.count(table, _merge_kept(db, table, row))
     return report
+
+
+def _stamp_hlc(db: Database, rows: list[dict[str, Any]], column: str) -> None:
+    """HLC stamps for imported rows from their own times (as migration 3 backfills them):
+    the file's order breaks ties, and the same file gives the same stamps again."""
+    device = this_device(db)
+    seen: dict[str, int] = {}
+    for row in rows:
+        at = row.get(column)
+        if at:
+            seen[at] = seen.get(at, -1) + 1
+            row["hlc"] = str(Stamp.from_utc(at, device, seen[at]))
 
 
 _GIVEN = "__given__"
@@ -308,6 +326,19 @@ def _stamp(
         reader.fail(path, f"expected HH:MM or an ISO 8601 time, got {text!r}")
         return None
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def stored_zone(db: Database, event_id: str) -> tzinfo | None:
+    """The event's UTC offset as stored (from its event file or its session's computer)."""
+    row = db.execute("SELECT utc_offset FROM events WHERE id = ?", [event_id]).fetchone()
+    text = str(row[0] or "") if row else ""
+    try:
+        moment = datetime.fromisoformat(f"2000-01-01T00:00{text}") if text else None
+    except ValueError:
+        return None
+    if moment is None or moment.utcoffset() is None:
+        return None
+    return timezone(moment.utcoffset() or timedelta(0))
 
 
 def _event_zone(loaded: LoadedYaml) -> tzinfo | None:

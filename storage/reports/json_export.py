@@ -81,6 +81,10 @@ def summary_document(summary: Summary) -> dict[str, Any]:
             {"who": a.who, "what": a.what, "due_date": a.due_date or None, "status": a.status}
             for a in summary.action_points
         ],
+        "clock_jumps": [
+            {"before": j.before, "after": j.after, "seconds": j.seconds}
+            for j in summary.clock_jumps
+        ],
     }
 
 

@@ -186,6 +186,16 @@ class ActionPoint:
 
 
 @dataclass(frozen=True)
+class ClockJump:
+    """The computer's clock moved while notes or check-ins were being stamped (storage/hlc.py)."""
+
+    before: str  # UTC stamps: what the clock read, then what it read next
+    after: str
+    seconds: float
+    text: str
+
+
+@dataclass(frozen=True)
 class Summary:
     """Everything the writers need, at one privacy `level`; `removed` says how many names
     and contacts were scrubbed from typed text."""
@@ -207,6 +217,7 @@ class Summary:
     level: Level
     zone: str
     removed: dict[str, int] = field(default_factory=dict)  # kind -> how many, from typed text
+    clock_jumps: tuple[ClockJump, ...] = ()
     # The two reasons a public report gives for people it counts but does not list. A
     # separate count of protected people could identify a survivor in a small event.
     annex_not_asked: int = 0

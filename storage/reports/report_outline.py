@@ -51,6 +51,12 @@ def report_outline(summary: Summary) -> Outline:
     blocks += _actions(summary)
     if f.conclusions:
         blocks += [Heading("Conclusions and way forward", 1), *map(Paragraph.plain, f.conclusions)]
+    if summary.clock_jumps:
+        # The computer's clock moved while records were stamped: times may not be in order.
+        blocks += [
+            Heading("A note on times", 1),
+            BulletList(tuple(((jump.text, ""),) for jump in summary.clock_jumps)),
+        ]
     blocks += _annexes(summary)
     header = f.title + (f" · {f.funder}" if f.funder else "")
     return Outline(

@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import replace
-from datetime import timezone
+from datetime import UTC, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from convener.storage.attendees import ATTENDEE_QUERY
 from convener.storage.events import agenda as agenda_rows
 from convener.storage.events import get_event
-from convener.storage.notes import NOTE_QUERY
+from convener.storage.notes import NOTE_ORDER, NOTE_QUERY
 from convener.storage.records import EVENT_TEXT
 from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.model import (
     ActionPoint,
     AgendaEntry,
     Attendee,
+    ClockJump,
     EventFacts,
     Point,
     Section,
@@ -41,6 +42,7 @@ from convener.storage.reports.redaction import (
 )
 from convener.storage.reports.tallies import Participation, participation
 from convener.storage.reports.wording import (
+    clock_jump_sentence,
     date_span,
     days_between,
     event_zone,
@@ -152,6 +154,7 @@ def build_summary(
         annex_not_asked=reasons["not_asked"],
         annex_declined_or_protected=reasons["declined"] + reasons["protected"],
         removed=dict(scrub.counts),
+        clock_jumps=_clock_jumps(db, event["id"]),
     )
     return without_controls(summary)  # whoever wrote the database, no escapes reach a file
 
@@ -278,7 +281,8 @@ def _points(
     zone: timezone | None = None,
 ) -> list[Point]:
     rows = db.query(
-        NOTE_QUERY + " WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY n.noted_at, n.rowid",
+        NOTE_QUERY
+        + f" WHERE n.event_id = ? AND n.deleted_at IS NULL ORDER BY {NOTE_ORDER}, n.rowid",
         [event_id],
     )
     points = []
@@ -309,6 +313,28 @@ def _points(
             )
         )
     return points
+
+
+def _clock_jumps(db: Database, event_id: str) -> tuple[ClockJump, ...]:
+    """Jumps of the computer's clock noticed while this event's records were stamped."""
+    jumps = []
+    for row in db.query(
+        "SELECT detail FROM audit WHERE action = 'clock_jump' AND event_id = ? ORDER BY rowid",
+        [event_id],
+    ):
+        try:
+            detail = json.loads(row["detail"])
+            before, after = _utc(int(detail["before_ms"])), _utc(int(detail["after_ms"]))
+            seconds = float(detail["seconds"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        jumps.append(ClockJump(before, after, seconds, clock_jump_sentence(before, after, seconds)))
+    return tuple(jumps)
+
+
+def _utc(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _tags(raw: str | None) -> list[str]:

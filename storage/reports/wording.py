@@ -305,3 +305,23 @@ def remarks_sentence(kinds: dict[str, int], speakers: int, actions: int) -> str:
         recorded = f"{count(actions, 'action point')} {'was' if actions == 1 else 'were'} recorded"
         text = f"{text}; {recorded}" if text else capitalised(recorded)
     return text + "." if text else ""
+
+
+def duration_text(seconds: float) -> str:
+    """`1 h 02 min`, `5 min`, `40 s`: how far a clock jumped."""
+    seconds = abs(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def clock_jump_sentence(before: str, after: str, seconds: float) -> str:
+    """What a reader of the report needs to know about a clock that was moved mid-session."""
+    way = "back" if seconds < 0 else "forward"
+    return (
+        f"The computer's clock jumped {way} by {duration_text(seconds)} at "
+        f"{local_datetime(after)} (it had read {local_datetime(before)}). Notes and check-ins "
+        "are listed in the order they were taken; times recorded after the jump are as the "
+        "clock showed them."
+    )

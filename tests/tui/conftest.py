@@ -12,6 +12,7 @@ import pytest
 from convener.storage.db.connection import connect
 from convener.storage.imports.sample import load_sample
 from convener.tui.app import ConvenerApp, create_app
+from convener.tui.screens.confirm import ConfirmScreen
 
 FROZEN = 1_747_200_000.0  # 2025-05-14 05:20 UTC, 10:20 in Quetta
 SIZE = (120, 36)
@@ -58,3 +59,16 @@ def read_db(db_path: Path, sql: str, params: list[Any] | None = None) -> list[di
 def screen_text(app: ConvenerApp) -> str:
     """What the terminal shows, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def ready_for_keys(pilot: Any) -> None:
+    """Wait as a person would before acting on what the screen shows: keys typed sooner
+    after a dialog or a long job closes, or a "yes" to a careful question shown less than a
+    second, are dropped on purpose (tui/keyguard.py, tests/tui/test_type_ahead.py)."""
+    app = pilot.app
+    wait = app.key_guard.quiet_until - time.monotonic()
+    screen = app.screen
+    if isinstance(screen, ConfirmScreen):
+        wait = max(wait, screen.shown_at + screen.answer_after - time.monotonic())
+    if wait > 0:
+        await pilot.pause(wait + 0.02)

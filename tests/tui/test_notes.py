@@ -19,7 +19,7 @@ from convener.tui.screens.note_links import AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import DraftPrompt
 from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 
 PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"
@@ -72,6 +72,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await ready_for_keys(pilot)
 
 
 async def start_notes(pilot: Any, app: ConvenerApp) -> NotesScreen:
@@ -324,7 +325,9 @@ async def test_restore_a_deleted_note(
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_notes(pilot, app)
         before = len(screen.timeline.notes)
-        await pilot.press("tab", "up", "f8", "y")
+        await pilot.press("tab", "up", "f8")
+        await settle(pilot)  # a delete is answered only after a second (confirm.py)
+        await pilot.press("y")
         await settle(pilot)
         assert len(screen.timeline.notes) == before - 1
         await pilot.press("ctrl+z")
@@ -346,6 +349,7 @@ async def test_kind_without_alt_and_typing_from_the_timeline(
         await pilot.press("q")  # the kind picker: a letter chooses
         await pilot.pause()
         assert screen.state.kind == "question"
+        await ready_for_keys(pilot)  # keys right after a dialog closes run nothing
         await pilot.press("up", *"Who", "enter")  # letters typed in the timeline go to the note
         await settle(pilot)
     last = notes_of(sample_db, FULL)[-1]

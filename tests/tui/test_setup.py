@@ -19,7 +19,7 @@ from convener.tui.screens.setup import SetupScreen, savable
 from convener.tui.screens.setup_agenda import format_item, parse_item
 from convener.tui.screens.setup_attendee import AttendeeForm
 from convener.tui.widgets.form import Field
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 
 PRACTICE = "quetta-dialogue-practice"
 FULL = "quetta-dialogue"
@@ -39,6 +39,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     if workers:
         await pilot.app.workers.wait_for_complete(workers)
     await pilot.pause()
+    await ready_for_keys(pilot)
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
@@ -338,14 +339,18 @@ async def test_edit_and_remove_attendees(
         )[0]["name"]
         table = app.screen.query_one("#attendees", DataTable)
         table.move_cursor(row=table_names(app).index(checked))
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await settle(pilot)  # a removal is answered only after a second (confirm.py)
+        await pilot.press("y")
         await settle(pilot)
         assert any("not removed" in n.message for n in app._notifications)
         assert len(registrations(sample_db, full_id)) == before
 
         await add_attendee(pilot, "Temporary Guest")
         assert "Temporary Guest" in table_names(app)
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await settle(pilot)  # a removal is answered only after a second (confirm.py)
+        await pilot.press("y")
         await settle(pilot)
         assert "Temporary Guest" not in table_names(app)
     assert len(registrations(sample_db, full_id)) == before

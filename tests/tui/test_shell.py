@@ -14,7 +14,7 @@ from convener.tui.screens.checkin import CheckinScreen
 from convener.tui.screens.help import HelpScreen
 from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.import_file import ImportScreen
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,6 +26,7 @@ async def settle(pilot, app: ConvenerApp) -> None:  # type: ignore[no-untyped-de
     with contextlib.suppress(WorkerCancelled):
         await app.workers.wait_for_complete([w for w in app.workers if w.name != "_loader"])
     await pilot.pause()
+    await ready_for_keys(pilot)
 
 
 async def wait_until(pilot, check: Callable[[], bool], seconds: float = 10) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +75,7 @@ async def test_import_yaml_from_home_and_errors_by_line(
         assert "Nothing was imported" in shown
         assert "gender: expected one of" in shown
         assert read_db(db_path, "SELECT count(*) AS n FROM events")[0]["n"] == 0
+        await ready_for_keys(pilot)  # the problems were read before Enter is pressed again
         app.screen.query_one("#path", Input).value = str(REPO / "fixtures/quetta-dialogue.yaml")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
@@ -88,10 +90,14 @@ async def test_delete_needs_confirmation(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("d", "n")  # cancelled
+        await pilot.press("d")
+        await settle(pilot, app)
+        await pilot.press("n")  # cancelled
         await settle(pilot, app)
         assert read_db(sample_db, "SELECT count(*) AS n FROM events")[0]["n"] == 2
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await settle(pilot, app)  # a delete is answered only after a second (confirm.py)
+        await pilot.press("y")
         await settle(pilot, app)
         assert app.screen.query_one("#events", DataTable).row_count == 1
     remaining = read_db(sample_db, "SELECT slug FROM events")

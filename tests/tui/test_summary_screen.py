@@ -12,7 +12,7 @@ import pytest
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import SIZE, screen_text
+from tests.tui.conftest import SIZE, ready_for_keys, screen_text
 
 FULL = "quetta-dialogue"
 FILES = [
@@ -90,6 +90,7 @@ async def test_unwritable_folder_then_another(
         assert "Not exported: cannot write to" in await written(pilot, app)
         folder = screen.query_one("#export-dir")
         assert folder.has_focus  # type another straight away
+        await ready_for_keys(pilot)  # Enter right after a long job ends is not taken
         await pilot.press("ctrl+u", *"ok", "enter")
         assert "Written 6 files" in await written(pilot, app)
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == FILES
@@ -108,11 +109,16 @@ async def test_unredacted_export_is_asked_for(
         await pilot.press("n")
         await pilot.pause()
         assert not app.screen.query_one("#export-bar").display  # nothing without a yes
-        await pilot.press("u", "y")
+        await ready_for_keys(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        await ready_for_keys(pilot)  # "yes" counts once the question was shown a second
+        await pilot.press("y")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "UNREDACTED" in screen_text(app)
+        await ready_for_keys(pilot)
         await pilot.press("ctrl+u", *"private", "enter")
         await written(pilot, app)
     names = sorted(p.name for p in (tmp_path / "private").iterdir())

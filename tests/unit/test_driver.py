@@ -88,7 +88,7 @@ def test_the_writer_s_short_busy_timeout_is_set_and_verified(db_path: Path) -> N
     writer.start().result(10)
     try:
         got = writer.submit(lambda db: db.execute("PRAGMA busy_timeout").fetchone()[0], write=False)
-        assert got.result(10) == WRITER_BUSY_MS == 500
+        assert got.result(10) == WRITER_BUSY_MS == 250
     finally:
         writer.close()
     with connect(db_path) as db:  # every other connection keeps the standard 5 s

@@ -294,7 +294,9 @@ def test_json_document(db: Database, tmp_path: Path) -> None:
         "attendees",
         "notes",
         "action_items",
+        "clock_jumps",
     ]
+    assert data["clock_jumps"] == []
     assert data["event"]["organisers"][1] == "Embassy of Denmark"
     assert data["participation"]["total"] == 37
     assert len(data["attendees"]) == 41

@@ -460,7 +460,7 @@ def test_summary_reads_in_a_few_queries_whatever_the_size(db: Database) -> None:
     build_summary(db, SLUG)
     db.conn.set_trace_callback(None)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) <= 6
+    assert len(selects) <= 7  # the seventh: jumps of the clock (storage/hlc.py)
 
 
 SEED_FACTS = Path(__file__).resolve().parents[1] / "fixtures" / "seed_facts.txt"

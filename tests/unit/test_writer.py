@@ -248,3 +248,26 @@ def test_close_finishes_queued_jobs_and_checkpoints(db_path: Path) -> None:
 def test_close_without_start_is_harmless(db_path: Path) -> None:
     Writer(db_path).close()
     assert not db_path.exists()
+
+
+def test_outside_commits_are_reported_and_own_writes_are_not(db_path: Path) -> None:
+    """`convener import` beside the app: the writer notices another connection's commit."""
+    changes: list[float] = []
+    w = Writer(db_path, on_outside_change=lambda: changes.append(time.monotonic()))
+    w.start().result(WAIT)
+    try:
+        w.submit(put("mine", "1")).result(WAIT)
+        time.sleep(0.6)
+        assert changes == []  # its own commit is not news
+        conn = sqlite3.connect(db_path)
+        conn.execute("INSERT INTO settings(key, value) VALUES ('theirs', '1')")
+        conn.commit()
+        conn.close()
+        committed = time.monotonic()
+        deadline = committed + 2
+        while not changes and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert changes and changes[0] - committed < 0.6
+        assert len(changes) == 1
+    finally:
+        w.close()

@@ -688,3 +688,62 @@ def test_times_without_offset_are_in_the_event_zone(
     first = db.execute("SELECT noted_at, elapsed_seconds FROM notes ORDER BY noted_at").fetchone()
     assert first[0] == "2025-05-14T05:18:00.000Z"  # 10:18 +05:00
     assert first[1] == 13 * 60  # 13 minutes after the 10:05 start
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York", "Asia/Karachi"])
+def test_attendee_list_times_are_in_the_event_zone_like_the_event_file(
+    db: Database, machine_zone: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A late list of walk-ins says `checked_in: "11:40"`: 11:40 in Quetta, as in the event
+    file it goes with, whatever zone the importing laptop is set to."""
+    sheet = tmp_path / "late-arrivals.yaml"
+    sheet.write_text(
+        "convener: 1\n"
+        "attendees:\n"
+        "  - name: Palwasha Mandokhel\n"
+        "    organisation: Aurat Foundation\n"
+        '    checked_in: "11:40"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        import_file(db, QUETTA_YAML)
+        import_file(db, sheet, "quetta-dialogue")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    rows = db.execute(
+        "SELECT c.checked_in_at FROM checkins c JOIN people p ON p.id = c.person_id "
+        "WHERE p.name = 'Palwasha Mandokhel'"
+    ).fetchall()
+    assert rows == [("2025-05-14T06:40:00.000Z",)]  # 11:40 +05:00
+
+
+def test_an_event_started_in_the_app_keeps_its_zone_for_later_lists(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from convener.storage.events import start_session
+
+    monkeypatch.setenv("TZ", "Asia/Karachi")
+    time.tzset()
+    try:
+        event = create_event(db, {"title": "District Dialogue", "date": "2025-06-02"})
+        start_session(db, event["id"])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    sheet = tmp_path / "list.yaml"
+    sheet.write_text(
+        'convener: 1\nattendees:\n  - name: Gul Bano\n    checked_in: "09:15"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("TZ", "UTC")  # the list is imported later on a laptop set to UTC
+    time.tzset()
+    try:
+        import_file(db, sheet, event["id"])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert db.execute("SELECT checked_in_at FROM checkins").fetchall() == [
+        ("2025-06-02T04:15:00.000Z",)
+    ]

@@ -137,7 +137,10 @@ class ActionItemScreen(ConvenerModal):
 
     @on(Input.Submitted, "#due")
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
+        self.save_once(self.save())
+
+    async def save(self) -> None:
         fields = self.fields()
         event_id, action_id = self.event["id"], self.initial.get("id")
 

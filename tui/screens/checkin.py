@@ -28,8 +28,8 @@ from convener.storage.checkins import (
 )
 from convener.storage.consent import consent_question_due
 from convener.storage.errors import ConvenerError
-from convener.tui.messages import OpenEventScreen
-from convener.tui.screens.base import ConvenerScreen
+from convener.tui.messages import DatabaseChanged, OpenEventScreen
+from convener.tui.screens.base import ConvenerScreen, in_background
 from convener.tui.screens.walkin import WalkInScreen
 from convener.tui.search import AttendeeIndex, Entry
 from convener.tui.widgets.live_panel import LivePanel, tally
@@ -46,7 +46,9 @@ class SearchBox(Input):
     """
 
     def __init__(self, on_value: Callable[[str], object], **kwargs: Any) -> None:
+        # No blinking: each blink redraws the box, a steady trickle over SSH and on battery.
         super().__init__(**kwargs)
+        self.cursor_blink = False
         self.on_value = on_value
 
     def watch_value(self, value: str) -> None:
@@ -111,8 +113,16 @@ class CheckinScreen(ConvenerScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
+        await self.load()
+        self.query_one("#search", Input).focus()
+
+    async def load(self) -> None:
+        """Read the door list and show it, keeping what is typed and who is highlighted."""
         event_id = self.event["id"]
         rows = await self.session.db.read(lambda db: door_list(db, event_id))
+        if not self.query("#results"):  # the screen closed while the list was read
+            return
+        highlighted = self.results.highlighted
         self.index = AttendeeIndex.build(rows)
         # The rows live as long as the screen: take them (and everything older) out of the
         # cyclic collector's sight, or each full collection walks them all again, a pause of
@@ -120,8 +130,13 @@ class CheckinScreen(ConvenerScreen):
         gc.freeze()
         self.query_one("#consent-ask", Static).display = False
         self.refresh_results()
+        if highlighted is not None:
+            self.results.select(highlighted.row["id"])
         self.update_panel()
-        self.query_one("#search", Input).focus()
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """`convener import` (or another window) wrote: show the new people within a second."""
+        self.run_worker(self.load(), group="checkin-load", exclusive=True)
 
     def on_unmount(self) -> None:
         gc.unfreeze()
@@ -171,7 +186,10 @@ class CheckinScreen(ConvenerScreen):
         self.results.move(delta)
 
     @on(Input.Submitted, "#search")
-    async def check_in_highlighted(self) -> None:
+    def check_in_highlighted(self) -> None:
+        """Start the check-in and return at once: the write may wait on a lock held by another
+        program, and a handler that awaited it would stall this screen's messages (no
+        repaint, no clock, no typed letters) for as long as the lock is held."""
         if not self.query_one("#search", Input).value.strip() and not self.results.moved_by_user:
             # An Enter on an empty box (a double tap, a key bounce) names nobody: the first
             # row of the whole list is not someone who arrived.
@@ -182,6 +200,11 @@ class CheckinScreen(ConvenerScreen):
             self.notify("Nobody matches. Press ctrl+n to add a walk-in.", severity="warning")
             return
         name = shown_name(entry.row, entry)
+        person_id = entry.row["id"]
+        if person_id in self.results.pending:
+            self.notify(f"{name} is still being saved.", markup=False)
+            self.clear_search()
+            return
         if entry.row.get("checked_in_at"):
             self.notify(
                 f"{name} is already checked in (at {local_time(entry.row['checked_in_at'])}).",
@@ -189,16 +212,24 @@ class CheckinScreen(ConvenerScreen):
             )
             self.clear_search()
             return
-
-        event_id, person_id = self.event["id"], entry.row["id"]
         # Clear at once: the next arrival's letters must not land in this search while the
         # write waits (e.g. on a lock held by another program).
+        self.results.pending.add(person_id)
         self.clear_search()
+        in_background(self, self.save_check_in(entry, name))
+
+    async def save_check_in(self, entry: Entry, name: str) -> None:
+        """The write, in a worker: the row shows "… saving" until it commits, never "✓"."""
+
+        event_id, person_id = self.event["id"], entry.row["id"]
         try:
             result = await self.session.db.write(lambda db: check_in(db, event_id, person_id))
         except ConvenerError as exc:
             self.notify(f"{name} was NOT checked in: {exc}", severity="error", markup=False)
             return
+        finally:
+            self.results.pending.discard(person_id)
+            self.results.refresh()
         self.apply(entry, result.attendee)
         self.last_checked.append(person_id)
         self.notify(f"✓ {name} checked in.", markup=False, timeout=3)
@@ -262,7 +293,11 @@ class CheckinScreen(ConvenerScreen):
         self.refresh_results()
         search.focus()
 
-    async def action_undo_last(self) -> None:
+    def action_undo_last(self) -> None:
+        # Actions run inside the app's key handling: a lock wait there would stall every key.
+        in_background(self, self.undo_last())
+
+    async def undo_last(self) -> None:
         event_id = self.event["id"]
         last = await self.session.db.read(lambda db: last_check_in(db, event_id))
         if last is None:
@@ -270,12 +305,12 @@ class CheckinScreen(ConvenerScreen):
             return
         await self.uncheck(last["person_id"])
 
-    async def action_uncheck(self) -> None:
+    def action_uncheck(self) -> None:
         entry = self.results.highlighted
         if entry is None or not entry.row.get("checked_in_at"):
             self.notify("The highlighted person is not checked in.")
             return
-        await self.uncheck(entry.row["id"])
+        in_background(self, self.uncheck(entry.row["id"]))
 
     async def uncheck(self, person_id: str) -> None:
         event_id = self.event["id"]

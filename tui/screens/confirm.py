@@ -1,7 +1,13 @@
-"""A yes/no question that needs a deliberate answer (delete, end the session)."""
+"""A yes/no question that needs a deliberate answer (delete, end the session, export contacts).
+
+A question whose "yes" cannot be taken back (export contact details, delete, erase) accepts
+it only after it has been on screen for CAREFUL seconds: a `y` typed ahead, or pressed out of
+habit before the question was read, does nothing. "No" is always accepted at once.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+CAREFUL = 1.0  # seconds a dangerous question is shown before "yes" counts
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -20,11 +28,15 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
     ]
 
-    def __init__(self, question: str, detail: str = "", yes: str = "Yes") -> None:
+    def __init__(
+        self, question: str, detail: str = "", yes: str = "Yes", *, careful: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
         self.yes = yes
+        self.answer_after = CAREFUL if careful else 0.0
+        self.shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -36,10 +48,14 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Cancel (n)", id="no")
 
     def on_mount(self) -> None:
+        self.shown_at = time.monotonic()
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
+        if answer and time.monotonic() - self.shown_at < self.answer_after:
+            self.notify("Read the question first: answer again in a moment.", timeout=2)
+            return
         self.dismiss(answer)

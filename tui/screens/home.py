@@ -16,7 +16,7 @@ from convener.storage.events import delete_event, list_events
 from convener.storage.imports.dispatch import import_file
 from convener.storage.imports.sample import ensure_sample
 from convener.tui.messages import OpenEventScreen
-from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup import SetupScreen
@@ -96,6 +96,12 @@ class HomeScreen(ConvenerScreen):
             if before != after:
                 self.reload()
 
+    def on_database_changed(self) -> None:
+        """Another program wrote (an import beside the app): list the events again, unless
+        a reload is already reading them."""
+        if not any(w.group == "home-reload" and w.is_running for w in self.workers):
+            self.reload()
+
     def on_screen_resume(self) -> None:
         self.session.current_event = None
         self.reload()
@@ -103,7 +109,10 @@ class HomeScreen(ConvenerScreen):
     @work(exclusive=True, group="home-reload")
     async def reload(self, select_slug: str | None = None) -> None:
         self.events = await self.session.db.read_plain(list_events)
-        table = self.query_one("#events", DataTable)
+        tables = self.query("#events").results(DataTable)
+        table = next(tables, None)
+        if table is None:  # the screen went away while the list was read (the app quit)
+            return
         current = self.highlighted()
         table.clear()
         for e in self.events:
@@ -148,7 +157,10 @@ class HomeScreen(ConvenerScreen):
     async def action_new_event(self) -> None:
         await self.app.push_screen(SetupScreen(None))
 
-    async def action_load_sample(self) -> None:
+    def action_load_sample(self) -> None:
+        in_background(self, self.load_sample())
+
+    async def load_sample(self) -> None:
         try:
             slug = await self.session.db.write(ensure_sample)
         except ConvenerError as exc:
@@ -201,4 +213,6 @@ class HomeScreen(ConvenerScreen):
             self.notify("Event deleted.")
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answer)
+        self.app.push_screen(
+            ConfirmScreen(question, detail, yes="Delete", careful=True), later(self, answer)
+        )

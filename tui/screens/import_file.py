@@ -28,6 +28,7 @@ from convener.storage.imports.merge import apply_import, preview_import
 from convener.storage.imports.preview_text import preview_lines
 from convener.storage.paths import documents_dir
 from convener.tui.db import DatabaseGateway
+from convener.tui.keyguard import key_guard
 
 IMPORTABLE = frozenset(SHEET_SUFFIXES) | frozenset(YAML_SUFFIXES)
 
@@ -137,11 +138,12 @@ class ImportScreen(ModalScreen[str | None]):
         self.refresh_bindings()
         self.show_problems([f"Reading {path} …"])
         try:
-            plan = await self.previewer(path) if self.previewer is not None else None
-            if plan is not None:
-                self.show_plan(plan)
-                return
-            summary = await self.importer(path)
+            with key_guard(self.app).job():
+                plan = await self.previewer(path) if self.previewer is not None else None
+                if plan is not None:
+                    self.show_plan(plan)
+                    return
+                summary = await self.importer(path)
         except ValidationError as exc:
             self.show_problems(
                 [

@@ -23,6 +23,7 @@ from convener.storage.actions import list_action_items, update_action_item
 from convener.storage.errors import ConvenerError
 from convener.storage.notes import add_note, edit_note, mark_answer
 from convener.storage.taxonomy import load_taxonomy
+from convener.tui.screens.base import in_background
 from convener.tui.screens.note_links import NOT_AN_ANSWER, AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import KindPicker
 from convener.tui.screens.notes_session import NotesBase, status_line
@@ -74,6 +75,7 @@ class NotesScreen(NotesBase):
         super().__init__(event)
         self.kinds = load_taxonomy().note_kinds
         self.speaker_pending = False
+        self.saving = 0  # notes sent to the database that have not committed yet
         self.escape_armed = -ESCAPE_AGAIN  # when Escape last warned (monotonic seconds)
         self.add_kind_keys()
         self.HELP_EXTRA = COMPOSER_KEYS
@@ -146,9 +148,11 @@ class NotesScreen(NotesBase):
             editing=editing is not None,
         )
         count = len(self.timeline.notes)
+        saving = f" (… saving {self.saving})" if self.saving else ""
         self.query_one("#timeline-title", Static).update(
             Content(
-                f"Timeline: {count} note{'s' * (count != 1)}   ↑ from the note box, Enter edits"
+                f"Timeline: {count} note{'s' * (count != 1)}{saving}"
+                "   ↑ from the note box, Enter edits"
             )
         )
 
@@ -220,8 +224,11 @@ class NotesScreen(NotesBase):
         self.refresh_composer()
 
     @on(Input.Submitted, "#note")
-    async def commit(self) -> None:
-        """Save the note (or the edit being made); the speaker stays for the next note."""
+    def commit(self) -> None:
+        """Save the note (or the edit being made); the speaker stays for the next note.
+
+        The box is emptied at once and the write runs in a worker, so the next note can be
+        typed (and the screen keeps drawing) while this one waits for the database."""
         self.resolve_speaker()
         note_input = self.field("note")
         state = self.state.copy()
@@ -230,15 +237,28 @@ class NotesScreen(NotesBase):
             self.notify("Type the note first; Enter saves it.")
             return
         self.draft.cancel()
-        note_input.value = ""  # at once, so the next note can be typed while this one saves
+        note_input.value = ""
         self.state.text = ""
+        if state.note_id is None:
+            self.state.kind = self.kinds.codes[0]  # the next note starts as a plain one
+        self.saving += 1
+        self.refresh_composer()
+        in_background(self, self.save_note(state))
+
+    async def save_note(self, state: ComposerState) -> None:
+        """Until it commits the note is counted as "saving" in the timeline title, never saved."""
+        note_input = self.field("note")
         try:
             row = await self.session.db.write(self.save_job(state))
         except ConvenerError as exc:
             if not note_input.value:
                 note_input.value = state.text
+                self.state.kind = state.kind
             self.notify(f"Note NOT saved: {exc}", severity="error", markup=False, timeout=10)
             return
+        finally:
+            self.saving -= 1
+            self.refresh_composer()
         if state.note_id:
             self.timeline.replace_note(row)
             self.notify(f"Change saved ({speaker_of(row)}).", markup=False, timeout=3)
@@ -246,7 +266,6 @@ class NotesScreen(NotesBase):
         else:
             self.timeline.add_note(row)
             self.just_saved = row
-            self.state.kind = self.kinds.codes[0]
             if row["kind"] == "action_item":
                 self.notify("Action item noted: F7 gives it an owner and a due date.")
         self.refresh_composer()
@@ -438,7 +457,7 @@ class NotesScreen(NotesBase):
             self.add_class("-panel-open")
         actions.focus()
 
-    async def action_toggle_action_done(self) -> None:
+    def action_toggle_action_done(self) -> None:
         """ctrl+d in the action list: done, or open again."""
         actions = self.query_one("#actions", OptionList)
         if self.focused is not actions or actions.highlighted is None:
@@ -448,6 +467,11 @@ class NotesScreen(NotesBase):
         row = self.action_rows.get(option.id or "")
         if row is None:
             return
+        in_background(self, self.mark_action(row))
+
+    async def mark_action(self, row: dict[str, Any]) -> None:
+        """In a worker: an action awaiting a write would stall every key (base.py)."""
+        actions = self.query_one("#actions", OptionList)
         status = "open" if row.get("status") == "done" else "done"
         action_id, event_id = row["id"], self.event["id"]
 

@@ -21,7 +21,7 @@ from convener.storage.errors import ConvenerError
 from convener.storage.events import agenda, end_session, get_event, start_session
 from convener.storage.notes import delete_note, discard_draft, get_draft, list_notes, note_history
 from convener.tui.screens.action_item import ActionItemScreen
-from convener.tui.screens.base import ConvenerScreen
+from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.note_prompts import DraftPrompt
 from convener.tui.screens.notes_draft import DraftKeeper, restored_state
@@ -145,7 +145,7 @@ class NotesBase(ConvenerScreen):
                 self.notify("Draft discarded.")
             self.ask_start()
 
-        self.app.push_screen(DraftPrompt(draft, label), answered)
+        self.app.push_screen(DraftPrompt(draft, label), later(self, answered))
 
     def ask_start(self) -> None:
         if self.event.get("status") != "planned":
@@ -153,7 +153,7 @@ class NotesBase(ConvenerScreen):
 
         async def answered(start: bool | None) -> None:
             if start:
-                await self.action_start_session()
+                await self.start_session()
 
         self.app.push_screen(
             ConfirmScreen(
@@ -162,12 +162,15 @@ class NotesBase(ConvenerScreen):
                 "made. Press F5 later if the session has not begun yet.",
                 yes="Start",
             ),
-            answered,
+            later(self, answered),
         )
 
     # --- the session ----------------------------------------------------------------------
 
-    async def action_start_session(self) -> None:
+    def action_start_session(self) -> None:
+        in_background(self, self.start_session())
+
+    async def start_session(self) -> None:
         if self.event.get("status") == "live":
             since = local_time(self.event.get("started_at"))
             self.notify(f"The session is already running (since {since}).")
@@ -210,7 +213,7 @@ class NotesBase(ConvenerScreen):
                 "Notes can still be added or corrected afterwards.",
                 yes="End session",
             ),
-            answered,
+            later(self, answered),
         )
 
     def show_summary(self) -> None:
@@ -243,13 +246,18 @@ class NotesBase(ConvenerScreen):
             self.notify("Note deleted (ctrl+z restores it).")
             self.refresh_composer()
 
-        self.app.push_screen(ConfirmScreen(question, detail, yes="Delete"), answered)
+        self.app.push_screen(
+            ConfirmScreen(question, detail, yes="Delete", careful=True), later(self, answered)
+        )
 
-    async def action_restore_note(self) -> None:
+    def action_restore_note(self) -> None:
         if not self.deleted:
             self.notify("No deleted note to restore.")
             return
-        note_id, event_id = self.deleted.pop(), self.event["id"]
+        in_background(self, self.restore_note(self.deleted.pop()))
+
+    async def restore_note(self, note_id: str) -> None:
+        event_id = self.event["id"]
 
         def job(db: Any) -> tuple[list[dict[str, Any]], set[str]]:
             delete_note(db, note_id, restore=True)
@@ -330,7 +338,7 @@ class NotesBase(ConvenerScreen):
             )
             self.notify(f"Action item saved: {row['what'][:60]}", markup=False)
 
-        self.app.push_screen(form, saved)
+        self.app.push_screen(form, later(self, saved))
 
 
 def action_prompt(row: dict[str, Any], chooser: SpeakerChooser) -> Content:

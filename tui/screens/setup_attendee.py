@@ -30,6 +30,7 @@ from convener.storage.attendees import (
 from convener.storage.erasure import erase_person, other_events
 from convener.storage.errors import ConvenerError, ValidationError
 from convener.storage.imports.dispatch import import_file
+from convener.storage.records import MAX_NAME
 from convener.storage.reports.redaction import withheld_reason
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.screens.base import ConvenerModal
@@ -37,6 +38,7 @@ from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup_bulk import BulkEditForm
 from convener.tui.session import HasSession, Session
+from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, choices, save_or_show
 from convener.tui.widgets.result_list import local_time
 
@@ -118,7 +120,12 @@ class AttendeeForm(ConvenerModal):
         """The Input, or for a taxonomy field the Select, prefilled from the attendee."""
         vocab = VOCABULARIES.get(name)
         if vocab is None:
-            return Input(str(self.attendee.get(name) or ""), id=name, select_on_focus=False)
+            return BoundedInput(
+                str(self.attendee.get(name) or ""),
+                id=name,
+                select_on_focus=False,
+                max_length=MAX_NAME if name == "name" else 0,
+            )
         codes = getattr(load_taxonomy(), vocab)
         value = self.attendee.get(name)
         return Select(
@@ -350,7 +357,7 @@ class AttendeePane(Vertical):
             self.table.focus()
 
         question = f"Remove {name} from the expected attendees?"
-        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answer)
+        self.app.push_screen(ConfirmScreen(question, yes="Remove", careful=True), answer)
 
     def erase_attendee(self) -> None:
         """Erase for good from this event; from every event is one confirmation further."""

@@ -34,6 +34,7 @@ from convener.storage.reports.markdown import render_outline
 from convener.storage.reports.redaction import removed_text
 from convener.storage.reports.report_outline import report_outline
 from convener.storage.reports.summary import Summary, build_summary
+from convener.tui.keyguard import key_guard
 from convener.tui.messages import GoHome
 from convener.tui.screens.base import ConvenerScreen
 from convener.tui.screens.confirm import ConfirmScreen
@@ -170,7 +171,9 @@ class SummaryScreen(ConvenerScreen):
             return
 
         self.app.push_screen(
-            ConfirmScreen(CONFIRM_QUESTION[code], CONFIRM_DETAIL[code], yes="Include"),
+            ConfirmScreen(
+                CONFIRM_QUESTION[code], CONFIRM_DETAIL[code], yes="Include", careful=True
+            ),
             switch,
         )
 
@@ -210,13 +213,13 @@ class SummaryScreen(ConvenerScreen):
         self.query_one("#export-progress", ProgressBar).update(total=total, progress=done)
 
     @on(Input.Submitted, "#export-dir")
-    async def export_to(self, message: Input.Submitted) -> None:
+    def export_to(self, message: Input.Submitted) -> None:
         typed = message.value.strip()
         if not typed:
             self.show_result(Content("Type a folder to export to."), error=True)
             return
         folder = Path(typed).expanduser().absolute()
-        event_id, level = self.event["id"], self.level
+        level = self.level
         cloud = cloud_synced(folder) if level.confirm else None
         if cloud and self.cloud_agreed != folder:
             self.cloud_agreed = folder
@@ -229,6 +232,12 @@ class SummaryScreen(ConvenerScreen):
                 error=True,
             )
             return
+        # In a worker: the screen keeps taking messages while the files are written.
+        self.run_worker(self.export(folder, level, message.input), group="export-run")
+
+    async def export(self, folder: Path, level: Level, box: Input) -> None:
+        """Build at `level`, write in a thread with progress; x cancels (a long job)."""
+        event_id = self.event["id"]
         try:
             summary = await self.session.db.read(
                 lambda db: build_summary(db, event_id, level=level)
@@ -250,12 +259,13 @@ class SummaryScreen(ConvenerScreen):
             exit_on_error=False,
         )
         self.query_one("#summary-scroll").focus()  # so x reaches the screen, not the box
-        with contextlib.suppress(WorkerFailed):
+        # A long job: keys typed meanwhile run nothing but x, the cancel (tui/keyguard.py).
+        with key_guard(self.app).job(allow=frozenset({"x"})), contextlib.suppress(WorkerFailed):
             await worker.wait()  # its error, if any, is shown by finish_export
         self.exporting = False
         self.refresh_bindings()
         bar.display = False
-        self.finish_export(worker.result, worker.error, folder, message.input)
+        self.finish_export(worker.result, worker.error, folder, box)
 
     def render_and_write(self, summary: Any, folder: Path) -> list[Path]:
         """On a worker thread: render every file (PDF reports progress), then write them."""

@@ -22,9 +22,11 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from convener.storage.attendees import probable_duplicates
 from convener.storage.checkins import walk_in
 from convener.storage.groups import guess_group
+from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import capitalise_name, clean_line, name_key
 from convener.tui.screens.base import ConvenerModal
+from convener.tui.widgets.bounded_input import BoundedInput
 from convener.tui.widgets.form import Field, save_or_show, select
 from convener.tui.widgets.result_list import local_time
 
@@ -51,7 +53,11 @@ class WalkInScreen(ConvenerModal):
         tax = load_taxonomy()
         with VerticalScroll(id="dialog", classes="form"):
             yield Static(Content("Walk-in: add and check in"), classes="question")
-            yield Field("Name *", Input(self.typed_name, id="name", compact=True), name="name")
+            yield Field(
+                "Name *",
+                BoundedInput(self.typed_name, id="name", compact=True, max_length=MAX_NAME),
+                name="name",
+            )
             yield Static(id="saved-as", classes="hint")
             yield Field(
                 "Organisation *", Input(id="organisation", compact=True), name="organisation"
@@ -129,7 +135,10 @@ class WalkInScreen(ConvenerModal):
         return out
 
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
+        self.save_once(self.save())
+
+    async def save(self) -> None:
         fields = self.values()
         missing = {f: "is required" for f in REQUIRED if not str(fields[f]).strip()}
         self.show_errors(missing)

@@ -16,7 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from convener.storage.notes import MAX_NOTE
+from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
+from convener.tui.widgets.bounded_input import BoundedInput
 
 ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not for the record"}
 COMPOSER_KEYS = (
@@ -110,10 +113,17 @@ class Composer(Vertical):
         yield Static(id="kind-bar")
         yield Static(id="composer-status")
         with Horizontal():
-            speaker = Input(placeholder="a few letters, Enter", id="speaker")
+            speaker = BoundedInput(
+                placeholder="a few letters, Enter", id="speaker", max_length=MAX_NAME
+            )
             speaker.border_title = "Speaker"
             yield speaker
-            note = Input(placeholder="what was said; Enter saves", id="note", select_on_focus=False)
+            note = BoundedInput(
+                placeholder="what was said; Enter saves",
+                id="note",
+                select_on_focus=False,
+                max_length=MAX_NOTE,
+            )
             note.border_title = "Note"
             yield note
             tags = Input(placeholder="comma separated", id="tags", select_on_focus=False)

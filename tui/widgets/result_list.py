@@ -59,6 +59,7 @@ class ResultList(Widget, can_focus=False):
         self._styles: dict[bool, tuple[Style, Style, Style]] | None = None
         self._width = 0
         self._times: dict[str, str] = {}
+        self.pending: set[str] = set()  # people whose check-in is still being written
         # True once the user moved the highlight (keys or mouse) since the rows were replaced:
         # only then does the highlight on an empty search mean "this person".
         self.moved_by_user = False
@@ -74,6 +75,13 @@ class ResultList(Widget, can_focus=False):
     @property
     def highlighted(self) -> Entry | None:
         return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    def select(self, person_id: str) -> None:
+        """Put the cursor on `person_id` if they are listed (after the list was read again)."""
+        for at, entry in enumerate(self.entries):
+            if entry.row["id"] == person_id:
+                self.cursor = at
+                return
 
     def move(self, delta: int) -> None:
         if self.entries:
@@ -137,7 +145,9 @@ class ResultList(Widget, can_focus=False):
         wide = width >= 70  # on an 80-column terminal the list is narrow: names come first
         status_width = 25 if wide else 8
         status = ""
-        if stamp:
+        if row["id"] in self.pending:
+            status = "… saving"
+        elif stamp:
             status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
         marker = "(protected) " if row.get("protected") else ""
         name_width = max(20, width * 2 // 5 if wide else (width - status_width) * 3 // 5)

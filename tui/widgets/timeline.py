@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from convener.storage.hlc import taken_order as hlc_order
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.result_list import local_time
 from convener.tui.widgets.speaker_picker import PROTECTED
@@ -110,7 +111,7 @@ class Timeline(OptionList):
     def rebuild(self) -> None:
         """Lay out again (after an edit moved a note to another agenda item, say)."""
         current = self.highlighted_option
-        notes = sorted(self.notes.values(), key=lambda n: n["noted_at"])
+        notes = sorted(self.notes.values(), key=taken_order)
         self.set_options(self.options_for(notes))
         if current is not None and current.id in self.notes:
             self.highlighted = self.get_option_index(current.id)
@@ -142,4 +143,10 @@ class Timeline(OptionList):
     def last_note(self) -> dict[str, Any] | None:
         if not self.notes:
             return None
-        return max(self.notes.values(), key=lambda n: n["noted_at"])
+        return max(self.notes.values(), key=taken_order)
+
+
+def taken_order(note: dict[str, Any]) -> str:
+    """Notes in the order they were taken: by HLC stamp, which a clock moved back cannot
+    reorder (storage/hlc.py); the wall time only for a row that has no stamp."""
+    return hlc_order(note.get("hlc"), note.get("noted_at"))

@@ -1,4 +1,10 @@
-"""The bar on every screen: current event, clock, session timer, and the save indicator."""
+"""The bar on every screen: current event, clock, session timer, and the save indicator.
+
+Idle, the bar is the only thing that changes, once a second: each part is redrawn only when
+its text changed, and without a new layout (the clock and timer keep their width), so an
+idle app sends the terminal the clock's cells and nothing else. While a write waits for the
+database, a spinner turns beside "waiting for the database…": the screen visibly lives.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +42,13 @@ class TopBar(Horizontal):
     """
 
     event_title: reactive[str] = reactive("")
+    SPIN = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: dict[str, tuple[str, str]] = {}
+        self.waiting = False
+        self.spin = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Convener", id="app-name")
@@ -47,37 +60,61 @@ class TopBar(Horizontal):
     def on_mount(self) -> None:
         self.refresh_state()
         self.set_interval(1, self.refresh_state)
+        self.set_interval(0.2, self.turn_spinner)
+
+    def put(self, part: str, text: str, classes: str = "") -> None:
+        """Show `text` in one part, only if it changed; a new width lays the bar out again."""
+        before = self.shown.get(part)
+        if before == (text, classes):
+            return
+        self.shown[part] = (text, classes)
+        static = self.query_one(f"#{part}", Static)
+        static.set_classes(classes)
+        static.update(Content(text), layout=before is None or len(before[0]) != len(text))
+
+    def turn_spinner(self) -> None:
+        if self.waiting:
+            self.spin = (self.spin + 1) % len(self.SPIN)
+            self.put("save", f"waiting for the database… {self.SPIN[self.spin]}", "waiting")
+
+    def is_shown(self) -> bool:
+        """True if this bar's screen is what the terminal shows (on top, or under a dialog).
+
+        A bar on a screen further down the stack must not tick: Textual repaints the whole
+        visible screen for a change in a background one."""
+        stack = self.app.screen_stack
+        screen = self.screen
+        return screen is stack[-1] or (
+            stack[-1].is_modal and len(stack) > 1 and screen is stack[-2]
+        )
 
     def refresh_state(self) -> None:
+        if not self.is_shown():
+            return
         app = self.app
         session = getattr(app, "session", None)
         event = session.current_event if session is not None else None
-        self.query_one("#event", Static).update(Content(event["title"] if event else ""))
+        self.put("event", event["title"] if event else "")
         started = event.get("started_at") if event and event.get("status") == "live" else None
         timer = elapsed_text(started, app_now(app))
-        self.query_one("#timer", Static).update(Content(f"⏱ {timer}" if timer else ""))
-        self.query_one("#clock", Static).update(
-            Content(datetime.fromtimestamp(app_now(app)).strftime("%H:%M:%S"))
-        )
+        self.put("timer", f"⏱ {timer}" if timer else "")
+        self.put("clock", datetime.fromtimestamp(app_now(app)).strftime("%H:%M:%S"))
         self.show_status(getattr(app, "save_status", None), bool(session and session.read_only))
 
     def show_status(self, status: WriterStatus | None, read_only: bool) -> None:
-        save = self.query_one("#save", Static)
-        save.set_classes("")
+        self.waiting = False
         if read_only:
-            save.update(Content("read-only: nothing is saved"))
-            save.add_class("readonly")
+            self.put("save", "read-only: nothing is saved", "readonly")
         elif status is None or status.kind == "ready":
-            save.update(Content("all saved"))
+            self.put("save", "all saved")
         elif status.kind == "saved":
             stamp = datetime.fromtimestamp(status.at).strftime("%H:%M:%S")
-            save.update(Content(f"saved {stamp}"))
+            self.put("save", f"saved {stamp}")
         elif status.kind == "waiting":
-            save.update(Content("waiting for the database…"))
-            save.add_class("waiting")
+            self.waiting = True
+            self.put("save", f"waiting for the database… {self.SPIN[self.spin]}", "waiting")
         else:
-            save.update(Content(f"NOT SAVED: {status.message}"))
-            save.add_class("failed")
+            self.put("save", f"NOT SAVED: {status.message}", "failed")
 
 
 def app_now(app: object) -> float:
