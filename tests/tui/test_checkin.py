@@ -8,7 +8,7 @@ from pathlib import Path
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.checkin import CheckinScreen
 from convener.tui.widgets.live_panel import LivePanel
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 
 PRACTICE = "quetta-dialogue-practice"
 
@@ -495,6 +495,7 @@ async def test_walk_in_is_capitalised_guessed_and_asked(
         await pilot.pause()
         assert isinstance(app.screen, CheckinScreen)
         assert "May the public report name Zia ul Haq?" in screen_text(app)
+        await ready_for_keys(pilot)  # the walk-in form has just closed
         await pilot.press("ctrl+y")
         await app.workers.wait_for_complete()
     rows = read_db(

@@ -74,7 +74,13 @@ async def test_keys_typed_as_an_import_ends_run_no_shortcut(
         path = app.screen.query_one("#path", Input)
         path.value = str(sheet)
         app.post_message(Key("enter", None))
-        await wait_until(pilot, lambda: app.key_guard.jobs > 0)
+        # A list into an event is previewed first; ctrl+s writes it (the long job).
+        await wait_until(pilot, lambda: getattr(app.screen, "plan", None) is not None, seconds=60)
+        await pilot.pause(max(0.0, app.key_guard.quiet_until - time.monotonic()) + 0.05)
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: app.key_guard.jobs > 0 or isinstance(app.screen, HomeScreen)
+        )
         # Typed while the import runs, delivered once it is over (the app was busy reading
         # the file): the order the attack used, s for summary, u for unredacted, y for yes.
         typed_during = [Key(k, k) for k in "suy"]
