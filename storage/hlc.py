@@ -27,6 +27,7 @@ audit trail as `clock_jump`, and the summary says so.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,9 +82,10 @@ class ClockJump:
 
 def elapsed_clock() -> float:
     """Seconds on a clock nobody can set; counts suspend where the system offers that."""
-    boottime = getattr(time, "CLOCK_BOOTTIME", None)
-    if boottime is not None:
-        return time.clock_gettime(boottime)
+    if sys.platform != "win32":
+        boottime = getattr(time, "CLOCK_BOOTTIME", None)
+        if boottime is not None:
+            return time.clock_gettime(boottime)
     return time.monotonic()
 
 
