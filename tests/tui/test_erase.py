@@ -12,7 +12,7 @@ from convener.storage.db.connection import connect
 from convener.storage.paths import default_backup_path
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.confirm import ConfirmScreen
-from tests.tui.conftest import SIZE, read_db, screen_text
+from tests.tui.conftest import SIZE, read_db, ready_for_keys, screen_text
 from tests.tui.test_notes import FULL, start_notes
 from tests.tui.test_setup import open_setup, settle, table_names
 
@@ -45,10 +45,12 @@ async def test_erase_a_checked_in_attendee_from_every_event(
         await pilot.press("f4")
         await settle(pilot)
         await erase_highlighted(pilot, app, "Gul Bano")
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # one confirmation further
         assert "Also erase Gul Bano from the 1 other event" in screen_text(app)
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert "Gul Bano" not in table_names(app)
@@ -69,6 +71,7 @@ async def test_erase_from_this_event_only_when_the_second_answer_is_no(
         await pilot.press("f4")
         await settle(pilot)
         await erase_highlighted(pilot, app, "Gul Bano")
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await settle(pilot)
         await pilot.press("n")
@@ -95,12 +98,16 @@ async def test_purge_is_one_step_after_delete(
         note = screen.timeline.highlighted_note
         assert note is not None
         text = note["text"]
-        await pilot.press("f8", "y")
+        await pilot.press("f8")
+        await pilot.pause()
+        await ready_for_keys(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert held_by_file(sample_db, text)  # a delete only hides it
         await pilot.press("shift+f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert any("Note purged" in str(n.message) for n in app._notifications)

@@ -113,6 +113,7 @@ async def test_unredacted_export_is_asked_for(
         await pilot.press("u")
         await pilot.pause()
         await ready_for_keys(pilot)  # "yes" counts once the question was shown a second
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -154,6 +155,7 @@ async def test_three_levels_say_who_sees_what(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)  # verification is confirmed first
         assert "did not agree to be named in public" in screen_text(app)
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await open_summary(pilot, app)
         text = screen_text(app)
@@ -168,6 +170,7 @@ async def test_three_levels_say_who_sees_what(
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+        await ready_for_keys(pilot)
         await pilot.press("y")
         await open_summary(pilot, app)
         assert "Full (internal) level" in screen_text(app)
@@ -187,7 +190,10 @@ async def test_a_restricted_export_into_a_cloud_folder_asks_twice(
     app = make_app(start="summary", event_ref=FULL)
     async with app.run_test(size=SIZE) as pilot:
         await open_summary(pilot, app)
-        await pilot.press("2", "y")
+        await pilot.press("2")
+        await pilot.pause()
+        await ready_for_keys(pilot)
+        await pilot.press("y")
         await open_summary(pilot, app)
         await pilot.press("e", "ctrl+u", *"Dropbox/reports", "enter")
         await pilot.pause()
