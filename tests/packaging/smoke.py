@@ -17,6 +17,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SLUG = "quetta-dialogue"
 TITLE = "Provincial Dialogue on Human Trafficking and Irregular Migration"
+FORMATS = "md,docx,pdf,csv,xlsx,json"  # every format the registry writes
 
 
 def outside_env() -> dict[str, str]:
@@ -58,7 +59,7 @@ def smoke(convener: Path, python: Path, workdir: Path, wrap: Sequence[str] = ())
 
     out = workdir / "export"
     done = run(
-        [convener, "--db", db, "export", SLUG, "--format", "md,csv,docx,json", "--out", out],
+        [convener, "--db", db, "export", SLUG, "--format", FORMATS, "--out", out],
         workdir,
         wrap,
     )
@@ -66,8 +67,10 @@ def smoke(convener: Path, python: Path, workdir: Path, wrap: Sequence[str] = ())
     written = sorted(Path(line).name for line in done.stdout.splitlines())
     assert written == [
         f"{SLUG}-attendance.csv",
+        f"{SLUG}-attendance.xlsx",
         f"{SLUG}-summary.docx",
         f"{SLUG}-summary.md",
+        f"{SLUG}-summary.pdf",
         f"{SLUG}.json",
     ]
     assert all((out / name).stat().st_size > 0 for name in written)
@@ -77,6 +80,10 @@ def smoke(convener: Path, python: Path, workdir: Path, wrap: Sequence[str] = ())
     assert len(csv.decode("utf-8-sig").splitlines()) > 30
     with zipfile.ZipFile(out / f"{SLUG}-summary.docx") as docx:
         assert TITLE in docx.read("word/document.xml").decode("utf-8")
+    # The PDF needs the bundled fonts: package data the wheel must carry.
+    assert (out / f"{SLUG}-summary.pdf").read_bytes().startswith(b"%PDF-")
+    with zipfile.ZipFile(out / f"{SLUG}-attendance.xlsx") as xlsx:
+        assert "xl/workbook.xml" in xlsx.namelist()
     document = json.loads((out / f"{SLUG}.json").read_text("utf-8"))
     assert document["event"]["title"] == TITLE
 

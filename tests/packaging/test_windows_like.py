@@ -98,7 +98,7 @@ def test_headless_commands_work_without_posix(windows_like: Path) -> None:
     done = sim([convener, "--db", db, "export", "quetta-dialogue", "--out", out], windows_like)
     assert (done.returncode, done.stderr) == (0, "")
     written = [Path(line) for line in done.stdout.splitlines()]
-    assert sorted(p.suffix for p in written) == [".csv", ".docx", ".json", ".md"]
+    assert sorted(p.suffix for p in written) == [".csv", ".docx", ".json", ".md", ".pdf", ".xlsx"]
     assert all(p.stat().st_size > 0 for p in written)
 
 
