@@ -15,7 +15,7 @@ from convener.tui.keymap import clashes, key_rows, unreachable
 from convener.tui.keytable import SCREENS, markdown
 from convener.tui.screens.help import HelpScreen
 from convener.tui.screens.notes import NotesScreen
-from tests.tui.conftest import SIZE, screen_text
+from tests.tui.conftest import SIZE, ready_for_keys, screen_text
 from tests.tui.test_shell import settle
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,6 +67,7 @@ async def test_f1_shows_every_key_of_the_notes_screen(
         await settle(pilot, app)
         await pilot.press("n")  # not starting the session yet
         await settle(pilot, app)
+        await ready_for_keys(pilot)
         assert isinstance(app.screen, NotesScreen)
         await pilot.press("f1")
         await settle(pilot, app)
@@ -90,6 +91,7 @@ async def test_help_fits_80x24_and_pages(
         await settle(pilot, app)
         await pilot.press("n")
         await settle(pilot, app)
+        await ready_for_keys(pilot)
         await pilot.press("f1")
         await settle(pilot, app)
         first = screen_text(app)

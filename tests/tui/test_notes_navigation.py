@@ -11,7 +11,7 @@ from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import SIZE, read_db
+from tests.tui.conftest import SIZE, read_db, ready_for_keys
 from tests.tui.test_notes import FULL, PRACTICE, settle, start_notes
 
 
@@ -33,6 +33,7 @@ async def test_escape_with_text_warns_then_leaves_and_keeps_the_draft(
         await pilot.press("t")  # notes of the highlighted (practice) event
         screen = await start_notes(pilot, app)
         await pilot.press(*"a participant", "enter", *"the border needs more posts")
+        await ready_for_keys(pilot)
         await pilot.press("escape")
         await wait_for_text(pilot, app, "Escape again to leave")
         assert app.screen is screen
@@ -49,6 +50,7 @@ async def test_escape_with_empty_boxes_leaves_at_once(
     app = make_app(start="notes", event_ref=PRACTICE)
     async with app.run_test(size=SIZE) as pilot:
         await start_notes(pilot, app)
+        await ready_for_keys(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -62,14 +64,18 @@ async def test_escape_from_the_summary_goes_home_not_to_the_speaker_box(
         await settle(pilot)
         await pilot.press("t")
         await start_notes(pilot, app)
+        await ready_for_keys(pilot)
         await pilot.press("f9")
         await settle(pilot)
+        await ready_for_keys(pilot)
         await pilot.press("y")  # end the session
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
+        await ready_for_keys(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+        await ready_for_keys(pilot)
         await pilot.press("n")  # meant for home: a new event
         await settle(pilot)
         assert isinstance(app.screen, SetupScreen)
@@ -85,6 +91,7 @@ async def test_ctrl_l_reaches_the_action_list_and_ctrl_d_marks_done(
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_notes(pilot, app)
         assert isinstance(screen, NotesScreen)
+        await ready_for_keys(pilot)
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "actions"

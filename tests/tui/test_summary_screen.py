@@ -165,8 +165,10 @@ async def test_three_levels_say_who_sees_what(
         assert "Signature" in verification and "Shazia Jamali" in verification
         assert "03" not in verification.split("Annex 2")[1]  # no phone numbers
         assert "Gul Bano" not in verification  # protected, at every level
+        await ready_for_keys(pilot)
         await pilot.press("e", "ctrl+u", *"ver", "enter")
         await written(pilot, app)
+        await ready_for_keys(pilot)  # the export (a long job) has just ended
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -176,6 +178,7 @@ async def test_three_levels_say_who_sees_what(
         assert "Full (internal) level" in screen_text(app)
         full = screen.query_one("#summary").source
         assert "Phone" in full and "Gul Bano" not in full
+        await ready_for_keys(pilot)
         await pilot.press("1")
         await open_summary(pilot, app)
         assert screen.query_one("#summary").source == public  # no question for public
@@ -195,10 +198,12 @@ async def test_a_restricted_export_into_a_cloud_folder_asks_twice(
         await ready_for_keys(pilot)
         await pilot.press("y")
         await open_summary(pilot, app)
+        await ready_for_keys(pilot)  # the question has just closed
         await pilot.press("e", "ctrl+u", *"Dropbox/reports", "enter")
         await pilot.pause()
         assert "is inside Dropbox" in " ".join(screen_text(app).split())
         assert not (tmp_path / "Dropbox").exists()  # nothing written on the first Enter
+        await ready_for_keys(pilot)
         await pilot.press("enter")
         await written(pilot, app)
     assert sorted((tmp_path / "Dropbox" / "reports").iterdir())
