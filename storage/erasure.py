@@ -24,7 +24,7 @@ from convener.storage.db.lock import InstanceLock, in_use_by
 from convener.storage.errors import DatabaseError, NotFoundError
 from convener.storage.events import get_event
 from convener.storage.paths import default_backup_path
-from convener.storage.rows import audit, one
+from convener.storage.rows import audit, one, tombstone
 from convener.storage.text import digits, name_key
 
 if TYPE_CHECKING:
@@ -264,6 +264,8 @@ def _unlink(db: Database, pid: str, scope: list[str], marks: str, report: Erasur
     for checkin in checkin_ids:
         db.execute("DELETE FROM audit WHERE entity_id = ?", [checkin])
     db.execute(f"DELETE FROM checkins WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope])
+    for event_id in scope:  # a merge from another laptop must never bring them back
+        tombstone(db, "people", pid, event_id, "erased")
     report.registrations += db.execute(
         f"DELETE FROM registrations WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope]
     ).rowcount
@@ -385,6 +387,7 @@ def purge_note(db: Database, note_id: str) -> None:
         db.execute("UPDATE action_items SET note_id = NULL WHERE note_id = ?", [note_id])
         db.execute("DELETE FROM audit WHERE entity_id = ?", [note_id])
         db.execute("DELETE FROM notes WHERE id = ?", [note_id])
+        tombstone(db, "notes", note_id, note["event_id"], "purged")
         audit(db, "purge", "note", "", note["event_id"])
     checkpoint_quietly(db)
 

@@ -152,6 +152,7 @@ def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, A
                     "note_id": note_id,
                     "previous": json.dumps(previous, ensure_ascii=False),
                     "hlc": hlc_stamp(db, current["event_id"]),
+                    "replaced_hlc": current["sync_hlc"],
                 },
             )
             update(db, "notes", note_id, changes)

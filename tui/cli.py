@@ -36,6 +36,7 @@ from convener.storage.reports.formats import NAMES
 from convener.storage.reports.levels import FULL, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
+from convener.tui.cli_sync import add_parsers, cmd_device, cmd_sync
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="erase them from every event in the database, and their contact details",
     )
+    add_parsers(sub)
     return parser
 
 
@@ -362,7 +364,7 @@ def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-WRITING = ("import", "restore", "erase", "sample")
+WRITING = ("import", "restore", "erase", "sample", "sync", "device")
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
@@ -372,6 +374,8 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,
+    "sync": cmd_sync,
+    "device": cmd_device,
 }
 
 

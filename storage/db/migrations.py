@@ -347,12 +347,39 @@ def backfill_stamp(at: str, device: str, counter: int) -> str:
     return f"{round(moment.timestamp() * 1000):015d}-{counter:05d}-{device}"
 
 
+SYNCED_TABLES = (
+    "events",
+    "agenda_items",
+    "people",
+    "registrations",
+    "checkins",
+    "notes",
+    "action_items",
+)
+
+
+def m006_sync(db: Database) -> None:
+    """Several laptops at one event (docs/sync.md): each shared row carries the HLC stamp of
+    its last change (`sync_hlc`), a note's earlier version says which version it replaced
+    (`replaced_hlc`) and whether a merge kept it (`kept_by`), and deletions leave tombstones."""
+    for table in SYNCED_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sync_hlc TEXT")
+    db.execute("ALTER TABLE note_revisions ADD COLUMN replaced_hlc TEXT")
+    db.execute("ALTER TABLE note_revisions ADD COLUMN kept_by TEXT")
+    db.execute(
+        "CREATE TABLE sync_tombstones (id TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
+        " row_id TEXT NOT NULL, event_id TEXT, reason TEXT, hlc TEXT, created_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX sync_tombstones_event ON sync_tombstones(event_id)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
     (3, "application_id", m003_application_id),
     (4, "report_fields", m004_report_fields),
     (5, "hybrid logical clock", m005_hlc),
+    (6, "sync between laptops", m006_sync),
 )
 LATEST = MIGRATIONS[-1][0]
 
