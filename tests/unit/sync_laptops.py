@@ -19,6 +19,8 @@ from convener.storage.db.driver import sqlite_connect
 from convener.storage.db.raw import open_raw
 from convener.storage.events import create_event
 from convener.storage.rows import hlc_clock
+from convener.storage.sync.merge import MergeReport, merge_into
+from convener.storage.sync.state import read_event_state
 
 T0 = 1_747_200_000.0  # 2025-05-14 05:20 UTC, the Quetta dialogue's morning
 PEOPLE = ("Gul Bano", "Naseebullah Bazai", "Rahila Durrani", "Abdul Wahid")
@@ -77,3 +79,22 @@ def tick(db: Database, seconds: float) -> None:
     clock = hlc_clock(db)
     clock.wall.now += seconds  # type: ignore[attr-defined]
     clock.elapsed.now += seconds  # type: ignore[attr-defined]
+
+
+def file_laptop(template: Path, path: Path, device: str, skew_s: float = 0.0) -> Database:
+    """A laptop whose database is a file (erasure, bundles and the CLI need one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(template.read_bytes())
+    path.chmod(0o600)
+    db = connect(path)
+    db.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", [device])
+    db.close()
+    db = connect(path)
+    clock = hlc_clock(db)
+    clock.wall, clock.elapsed = Wall(T0 + skew_s), Elapsed()
+    return db
+
+
+def sync(source: Database, target: Database, event_id: str) -> MergeReport:
+    """What carrying a bundle from `source` to `target` does (without the file)."""
+    return merge_into(target, read_event_state(source, event_id), event_id)
