@@ -76,8 +76,9 @@ def cmd_device(db_path: Path, args: argparse.Namespace) -> int:
         _say_written(done, "clone file")
         print("on the other laptop: convener device adopt FILE")
         return 0
+    key = _key(args.file, args.code)  # asked before the database is made or opened
     with connect(db_path) as db:
-        header, report = adopt_clone(db, args.file, _key(args.file, args.code))
+        header, report = adopt_clone(db, args.file, key)
         device = db.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()[0]
     print(f"adopted {header['event_slug']} on this laptop (device {device[:8]})")
     _print_report(report)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from sync_laptops import file_laptop, make_template
 
 from convener.storage.checkins import check_in, walk_in
 from convener.storage.db.connection import connect
@@ -23,7 +24,6 @@ from convener.storage.notes import add_note
 from convener.storage.sync.bundle import MAGIC, export_bundle, import_bundle, read_header
 from convener.storage.sync.device import adopt_clone, clone_event
 from convener.storage.sync.state import fingerprint
-from sync_laptops import file_laptop, make_template
 
 A, B = "aaaaaaaa-0000-4000-8000-000000000000", "bbbbbbbb-0000-4000-8000-000000000000"
 
@@ -65,7 +65,7 @@ def test_a_bundle_is_an_encrypted_private_file_with_a_checksum(two, tmp_path: Pa
     assert header["schema"] == LATEST and header["key"] == "code"
     assert header["event_id"] == event_id and header["size"] == len(payload)
     assert b"SQLite format 3" not in raw  # not a plain database
-    assert "Gul Bano".encode() not in raw and b"Naseebullah" not in raw
+    assert b"Gul Bano" not in raw and b"Naseebullah" not in raw
     assert list((tmp_path / "usb").iterdir()) == [done.path]  # nothing else left behind
 
 
@@ -157,7 +157,7 @@ def test_a_wrong_transfer_code_is_refused(two, tmp_path: Path) -> None:  # type:
 
 
 def test_a_bundle_of_another_event_is_refused(two, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    a, b, event_id, _ = two
+    _, b, event_id, _ = two
     other = connect(tmp_path / "other.db")  # set up separately, same title and date
     other_event = create_event(other, {"title": "Provincial dialogue", "date": "2025-05-14"})
     done = export_bundle(other, other_event["id"], tmp_path / "usb", passphrase=None)

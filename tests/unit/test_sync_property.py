@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
+from sync_laptops import laptop, make_template, tick
 
 from convener.storage.attendees import update_attendee
 from convener.storage.checkins import check_in, undo_check_in, walk_in
@@ -25,7 +26,6 @@ from convener.storage.errors import ValidationError
 from convener.storage.notes import add_note, delete_note, edit_note
 from convener.storage.sync.merge import merge_into
 from convener.storage.sync.state import fingerprint, read_event_state
-from sync_laptops import laptop, make_template, tick
 
 settings.register_profile(
     "convener", max_examples=1_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
