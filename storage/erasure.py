@@ -143,7 +143,8 @@ def _digits_pattern(number: str, *, phone: bool) -> str | None:
     return rf"(?<!\d)(?:{country}{_SEPARATORS}|{zero}{_SEPARATORS})?{body}(?!\d)"
 
 
-def _tokens(name: str) -> list[str]:
+def name_tokens(name: str) -> list[str]:
+    """The words of a name, as erasure matches them (also for a merge, storage/sync)."""
     return [t for t in re.split(r"[\s\-.]+", unicodedata.normalize("NFC", name)) if t]
 
 
@@ -154,7 +155,7 @@ class Scrubber:
         parts: list[str] = []
         contacts: list[str] = []
         for person in people:
-            tokens = _tokens(person.get("name") or "")
+            tokens = name_tokens(person.get("name") or "")
             if tokens:
                 # Whole name: any case, spaced, hyphenated or joined ("GulBano", "Gul-Bano").
                 parts.append(r"(?<!\w)" + r"[\s\-.]*".join(map(re.escape, tokens)) + r"(?!\w)")
@@ -228,7 +229,7 @@ def _erase(
         t.casefold()
         for other, pid in db.execute("SELECT name, id FROM people").fetchall()
         if pid not in ids
-        for t in _tokens(other or "")
+        for t in name_tokens(other or "")
     }
     scrub = Scrubber(people, others)
     for pid in ids:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from convener.storage.hlc import Stamp
 from convener.storage.rows import audit, every, hlc_receive
-from convener.storage.sync.rules import MERGE, combine, version
+from convener.storage.erasure import Scrubber, name_tokens
+from convener.storage.sync.rules import MERGE, Scrub, combine, gone_people, version
 from convener.storage.sync.state import TABLES, EventState, Row, read_event_state
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def merge_into(db: Database, incoming: EventState, event_id: str) -> MergeReport
         db.execute("PRAGMA defer_foreign_keys = ON")
         local = read_event_state(db, event_id)
         _add_known_people(db, local, incoming)
-        merged = combine([local, incoming])
+        merged = combine([local, incoming], _scrubber(db, local, incoming))
         _write(db, local, merged, report)
         newest = max((version(r) for rows in incoming.values() for r in rows.values()), default="")
         if newest:
@@ -85,6 +86,28 @@ def _add_known_people(db: Database, local: EventState, incoming: EventState) -> 
         marks = ", ".join("?" * len(chunk))
         for row in every(db, f"SELECT * FROM people WHERE id IN ({marks})", chunk):
             local["people"][row["id"]] = row
+
+
+def _scrubber(db: Database, local: EventState, incoming: EventState) -> Scrub | None:
+    """Erasure's Scrubber for the people erased from the event, from whatever rows of theirs
+    this laptop or the bundle still holds (None when there are none)."""
+    gone = gone_people([local, incoming])
+    rows = {pid: row for side in (local, incoming) for pid, row in side["people"].items()}
+    found = [rows[pid] for pid in sorted(gone) if pid in rows]
+    missing = sorted(pid for pid in gone if pid not in rows)
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += every(db, f"SELECT * FROM people WHERE id IN ({marks})", chunk)
+    if not found:
+        return None
+    others = {
+        token.casefold()
+        for pid, row in rows.items()
+        if pid not in gone
+        for token in name_tokens(row.get("name") or "")
+    }
+    return Scrubber(found, others)
 
 
 def _write(db: Database, local: EventState, merged: EventState, report: MergeReport) -> None:

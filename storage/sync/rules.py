@@ -20,7 +20,7 @@ every laptop import bundles in any order, any number of times, and agree.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from convener.storage.clock import stable_id
@@ -31,6 +31,13 @@ MERGE = "merge"  # undone_device_id of a check-in undone by a merge; kept_by of 
 CONSENT_RANK = {"no": 0, "not_asked": 1, "yes": 2}  # the most private first
 ATTRIBUTION_RANK = {"off_record": 0, "role": 1, "named": 2}
 CONSENT_FIELDS = ("consent", "consent_at", "consent_source", "consent_basis")
+Scrub = Callable[[str], str]
+# Texts a person's name may have been typed into (a revision's `previous` is JSON text).
+TEXTS = {
+    "notes": ("text", "speaker_text", "addressed_to"),
+    "note_revisions": ("previous",),
+    "action_items": ("what", "owner_text"),
+}
 # Fields joined by privacy, outside the whole-row choice.
 PRIVATE = {
     "people": ("protected",),
@@ -57,13 +64,26 @@ def row_order(row: Row, table: str) -> tuple[str, str, str]:
     return version(row), str(row.get("device_id") or ""), content_hash(row, table)
 
 
-def combine(states: Iterable[EventState]) -> EventState:
-    """The merged state of one event from any number of laptops' states."""
+def gone_people(states: Iterable[EventState]) -> set[str]:
+    """Ids of the people erased from (or removed from) the event on any of these laptops."""
+    return {
+        t["row_id"]
+        for s in states
+        for t in s["sync_tombstones"].values()
+        if t["table_name"] == "people"
+    }
+
+
+def combine(states: Iterable[EventState], scrub: Scrub | None = None) -> EventState:
+    """The merged state of one event from any number of laptops' states.
+
+    `scrub` takes an erased person's name and numbers out of a text (erasure's Scrubber,
+    built by the caller from the erased people's rows while any laptop still has them)."""
     states = list(states)
     tombstones = _union(s["sync_tombstones"] for s in states)
-    gone_people = {t["row_id"] for t in tombstones.values() if t["table_name"] == "people"}
+    gone = gone_people(states)
     gone_notes = {t["row_id"] for t in tombstones.values() if t["table_name"] == "notes"}
-    cleaned = [_without(s, gone_people, gone_notes) for s in states]
+    cleaned = [_without(s, gone, gone_notes, scrub) for s in states]
     merged: EventState = {"sync_tombstones": tombstones}
     for table in TABLES:
         if table in ("sync_tombstones", "note_revisions"):
@@ -86,13 +106,20 @@ def _union(tables: Iterable[dict[str, Row]]) -> dict[str, Row]:
     return out
 
 
-def _without(state: EventState, people: set[str], notes: set[str]) -> EventState:
-    """The state with tombstoned rows dropped and what pointed at them unlinked."""
+def _without(
+    state: EventState, people: set[str], notes: set[str], scrub: Scrub | None
+) -> EventState:
+    """The state with tombstoned rows dropped, what pointed at them unlinked, and erased
+    people's names scrubbed from the texts."""
     out: EventState = {}
     for table, rows in state.items():
         kept: dict[str, Row] = {}
         for key, row in rows.items():
             fixed = _unlinked(table, dict(row), people, notes)
+            if fixed is not None and scrub is not None:
+                for column in TEXTS.get(table, ()):
+                    if isinstance(fixed.get(column), str):
+                        fixed[column] = scrub(fixed[column])
             if fixed is not None:
                 kept[key] = fixed
         out[table] = kept
