@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from convener.storage.erasure import Scrubber, name_tokens
 from convener.storage.hlc import Stamp
 from convener.storage.rows import audit, every, hlc_receive
-from convener.storage.erasure import Scrubber, name_tokens
 from convener.storage.sync.rules import MERGE, Scrub, combine, gone_people, version
 from convener.storage.sync.state import TABLES, EventState, Row, read_event_state
 
