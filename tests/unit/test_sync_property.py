@@ -124,6 +124,7 @@ def exchange(laptops: list[Database], event_id: str, orders: list[list[int]]) ->
                 merge_into(db, bundles[other], event_id)
 
 
+@pytest.mark.timeout(1_800 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 600)
 @given(
     count=st.integers(2, 4),
     devices=st.lists(st.uuids().map(str), min_size=4, max_size=4, unique=True),
