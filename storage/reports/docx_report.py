@@ -46,6 +46,7 @@ MARGIN = 1134  # 2 cm
 CHAR = 118  # twips per character of 9-point table text, generously
 CELL_PAD = 280
 CHART_ROW = 320  # twips per chart row: one line of a 9-point label, exactly
+CHART_WIDTH = 6804  # twips: 12 cm of bars is enough to compare, and leaves the page calm
 
 
 def escape(text: str) -> str:
@@ -146,7 +147,7 @@ def _chart_xml(chart: Chart, part: Any, available: int, number: int) -> str:
     etree = lazy.etree()
     longest = max((len(b.label) for b in chart.bars), default=1)
     label_width = min(longest * CHAR + CELL_PAD, available * 9 // 20)
-    picture_width = available - label_width
+    picture_width = min(available - label_width, CHART_WIDTH)
     rows = rows_of(chart)
     png = chart_png(chart, row=CHART_ROW * WIDTH / picture_width)
     inline = part.new_pic_inline(io.BytesIO(png), picture_width * 635, rows * CHART_ROW * 635)
@@ -170,7 +171,7 @@ def _chart_xml(chart: Chart, part: Any, available: int, number: int) -> str:
         for w, xml in ((label_width, label_xml), (picture_width, picture_xml))
     )
     return (
-        f'<w:tbl><w:tblPr><w:tblW w:w="{available}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{label_width + picture_width}" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{label_width}"/><w:gridCol w:w="{picture_width}"/>'
         f"</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr></w:tbl><w:p/>"

@@ -18,6 +18,7 @@ ROW = 5.6  # mm per bar
 BAR = 3.6  # mm: the bar's own height within its row
 SIZE, LEAST = 8.5, 6.5  # points: label text, and the smallest a long label shrinks to
 NUMBER_ROOM = 12.0  # mm right of a full bar for its number
+LONGEST = 110.0  # mm: bars long enough to compare, on a page that stays calm
 HATCH = 1.2  # mm between the light series' diagonal lines
 
 # Set the document's shaping and fallback font for the texts about to be drawn.
@@ -83,7 +84,7 @@ def draw_chart(pdf: FPDF, chart: Chart, shape: Shaper, font: str) -> None:
     widest = max((pdf.get_string_width(b.label) for b in chart.bars), default=0.0)
     label_w = min(widest + 1, pdf.epw * 0.4)
     axis = pdf.l_margin + label_w + 2
-    full = pdf.epw - label_w - 2 - NUMBER_ROOM
+    full = min(pdf.epw - label_w - 2 - NUMBER_ROOM, LONGEST)
     if len(chart.series) > 1:
         _legend(pdf, chart, shape, font, axis)
     top = pdf.get_y()

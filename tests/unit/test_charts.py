@@ -193,7 +193,9 @@ def test_docx_holds_each_chart_as_a_picture_with_its_numbers_in_the_alt_text(
     assert len(set(re.findall(r'<wp:docPr id="(\d+)"', body))) == 4  # ids Word accepts
     # Labels are Word text beside the picture, one line per bar, so Word shapes them.
     sex = body.index(descriptions[1])
-    assert body.rfind(">Female<", 0, sex) > body.rfind("Participants by age", 0, sex)
+    beside = body[body.rfind("<w:tbl>", 0, sex) : sex]
+    assert beside.count('w:line="320" w:lineRule="exact"') == 2  # as tall as the picture's rows
+    assert beside.index(">Female<") < beside.index(">Male<") < beside.index("<w:drawing>")
 
 
 def test_docx_picture_bars_use_the_dark_fill_and_the_hatched_light_one(db: Database) -> None:
@@ -244,6 +246,17 @@ def test_pdf_shapes_an_urdu_group_label_beside_its_bar(small: Database) -> None:
     alone = Outline("Kisan jirga", (Heading("Groups", 1), groups))
     text = PdfReader(io.BytesIO(render_pdf(alone))).pages[0].extract_text()
     assert set(URDU_GROUP.split()) <= set(text.split())
+
+
+def test_docx_writes_an_urdu_group_label_right_to_left_beside_its_bar(small: Database) -> None:
+    outline = report_outline(build_summary(small, "kj"))
+    groups = next(b for b in outline.blocks if isinstance(b, Chart) and "group" in b.title)
+    alone = Outline("Kisan jirga", (Heading("Groups", 1), groups))
+    with zipfile.ZipFile(io.BytesIO(render_docx(alone))) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    label = body[body.index("<w:tbl>") : body.index("<w:drawing>")]
+    assert f'<w:rtl/><w:lang w:bidi="ur-PK"/>' in label and URDU_GROUP in label
+    assert f"{URDU_GROUP}: 2; Media: 1" in body  # the alt text
 
 
 # --- JSON -----------------------------------------------------------------------------------
