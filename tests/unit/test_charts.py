@@ -255,7 +255,7 @@ def test_docx_writes_an_urdu_group_label_right_to_left_beside_its_bar(small: Dat
     with zipfile.ZipFile(io.BytesIO(render_docx(alone))) as docx:
         body = docx.read("word/document.xml").decode("utf-8")
     label = body[body.index("<w:tbl>") : body.index("<w:drawing>")]
-    assert f'<w:rtl/><w:lang w:bidi="ur-PK"/>' in label and URDU_GROUP in label
+    assert '<w:rtl/><w:lang w:bidi="ur-PK"/>' in label and URDU_GROUP in label
     assert f"{URDU_GROUP}: 2; Media: 1" in body  # the alt text
 
 
