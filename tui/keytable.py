@@ -26,6 +26,7 @@ from convener.tui.screens.notes import NotesScreen
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.setup_attendee import AttendeeForm
 from convener.tui.screens.summary import SummaryScreen
+from convener.tui.screens.sync_import import SyncImportScreen
 from convener.tui.screens.walkin import WalkInScreen
 
 # Every screen and dialog a coordinator meets, in the order of the day.
@@ -43,6 +44,7 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("To whom a note is addressed", ToWhomPrompt),
     ("Action item form", ActionItemScreen),
     ("Summary and export", SummaryScreen),
+    ("Merge bundles from other laptops", SyncImportScreen),
     ("Confirmation", ConfirmScreen),
     ("Help", HelpScreen),
 )

@@ -189,6 +189,13 @@ def needs_code(path: Path) -> bool:
     return bool(header.get("key") == "code")
 
 
+def bundles_in(path: Path) -> list[Path]:
+    """The bundles a typed path means: the file itself, or every `.cvsync` in a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix == SUFFIX and p.is_file())
+    return [path]
+
+
 def import_bundle(
     db: Database, path: Path, key: str, *, adopt: bool = False
 ) -> tuple[dict[str, Any], MergeReport]:
