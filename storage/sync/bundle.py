@@ -39,7 +39,7 @@ from convener.storage.errors import SyncRefusedError
 from convener.storage.events import get_event
 from convener.storage.rows import this_device
 from convener.storage.sync.merge import MergeReport, merge_into
-from convener.storage.sync.state import QUERIES, TABLES, read_event_state
+from convener.storage.sync.state import QUERIES, TABLES, EventState, read_event_state
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -218,7 +218,7 @@ def import_bundle(
                     "its content): export it again on the other laptop"
                 )
             _check_event(db, path, header, adopt=adopt)
-            incoming = read_event_state(db, header["event_id"], schema="bundle")
+            incoming = _read_incoming(db, path, header["event_id"])
             report = merge_into(db, incoming, header["event_id"])
         finally:
             db.execute("DETACH DATABASE bundle")
@@ -240,9 +240,29 @@ def _attach(db: Database, path: Path, copy: Path, key: str) -> None:
         ) from None
 
 
+def _read_incoming(db: Database, path: Path, event_id: str) -> EventState:
+    """The bundle's rows; a page that fails SQLCipher's check means the file was changed."""
+    try:
+        return read_event_state(db, event_id, schema="bundle")
+    except sqlite3.DatabaseError:
+        raise SyncRefusedError(_CHANGED.format(path=path)) from None
+
+
+_CHANGED = (
+    "{path} was changed after it was exported (a page of it fails its check): "
+    "export it again on the other laptop"
+)
+
+
 def _inner_header(db: Database, path: Path) -> dict[str, Any]:
-    version = db.execute("PRAGMA bundle.user_version").fetchone()[0]
-    row = db.execute("SELECT value FROM bundle.settings WHERE key = ?", [META_KEY]).fetchone()
+    try:
+        # Every page's HMAC, also of pages the merge would never read.
+        if db.execute("PRAGMA bundle.cipher_integrity_check").fetchall():
+            raise SyncRefusedError(_CHANGED.format(path=path))
+        version = db.execute("PRAGMA bundle.user_version").fetchone()[0]
+        row = db.execute("SELECT value FROM bundle.settings WHERE key = ?", [META_KEY]).fetchone()
+    except sqlite3.DatabaseError:
+        raise SyncRefusedError(_CHANGED.format(path=path)) from None
     if version != LATEST or row is None:
         raise SyncRefusedError(f"{path} is not a bundle of this Convener version")
     try:

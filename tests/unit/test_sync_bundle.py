@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -113,6 +114,16 @@ def _changed(path: Path) -> None:
     path.write_bytes(bytes(raw))
 
 
+def _changed_with_a_new_checksum(path: Path) -> None:
+    """Changed by someone who also rewrote the header's checksum: SQLCipher's page HMAC."""
+    raw = path.read_bytes()
+    end = raw.index(b"\n", len(MAGIC))
+    payload = bytearray(raw[end + 1 :])
+    payload[len(payload) // 2] ^= 0x01
+    header = json.loads(raw[len(MAGIC) : end]) | {"sha256": hashlib.sha256(payload).hexdigest()}
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + bytes(payload))
+
+
 def _header(path: Path, **changes: object) -> None:
     raw = path.read_bytes()
     end = raw.index(b"\n", len(MAGIC))
@@ -123,6 +134,7 @@ def _header(path: Path, **changes: object) -> None:
 REFUSALS = {
     "truncated": (_truncated, "is incomplete"),
     "changed": (_changed, "was changed after it was exported"),
+    "changed, new checksum": (_changed_with_a_new_checksum, "a page of it fails its check"),
     "other schema": (lambda p: _header(p, schema=LATEST - 1), "schema 5"),
     "header edited": (
         lambda p: _header(p, event_id="00000000-0000-4000-8000-000000000000"),
