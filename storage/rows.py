@@ -134,12 +134,17 @@ def audit(
     )
 
 
+# Why a person left an event's list: removed by hand (also for good, see docs/sync.md).
+REMOVED = "removed"
+
+
 def tombstone(db: Database, table: str, row_id: str, event_id: str | None, reason: str) -> None:
     """Remember that a row was deleted, so a merge from another laptop never brings it back.
 
     For `people` with an event, it means "this person is out of this event" (removed or
     erased); the id is derived from what it says, so two laptops deleting the same row agree.
     """
+    hlc = hlc_stamp(db, event_id)
     db.execute(
         "INSERT OR IGNORE INTO sync_tombstones(id, table_name, row_id, event_id, reason, hlc,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -149,7 +154,7 @@ def tombstone(db: Database, table: str, row_id: str, event_id: str | None, reaso
             row_id,
             event_id,
             reason,
-            hlc_stamp(db, event_id),
+            hlc,
             utc_now(),
         ],
     )

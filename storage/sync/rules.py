@@ -65,7 +65,11 @@ def row_order(row: Row, table: str) -> tuple[str, str, str]:
 
 
 def gone_people(states: Iterable[EventState]) -> set[str]:
-    """Ids of the people erased from (or removed from) the event on any of these laptops."""
+    """Ids of the people erased or removed from the event on any of these laptops.
+
+    For good, whatever the clocks say: a removal that only covered older rows was tried, and
+    the property test showed it cannot agree with the privacy joins (a consent joined from a
+    version the removal drops on one laptop but not yet on another)."""
     return {
         t["row_id"]
         for s in states
@@ -93,7 +97,23 @@ def combine(states: Iterable[EventState], scrub: Scrub | None = None) -> EventSt
     merged["note_revisions"].update(_kept_versions(cleaned, merged["notes"]))
     _resolve_checkins(merged["checkins"])
     _unname_protected(merged)
+    named = _named_people(merged)
+    merged["people"] = {k: v for k, v in merged["people"].items() if k in named}
     return merged
+
+
+def _named_people(merged: EventState) -> set[str]:
+    """The people the event's rows still name (the others are not the event's to carry)."""
+    return {
+        *(r["person_id"] for r in merged["registrations"].values()),
+        *(r["person_id"] for r in merged["checkins"].values()),
+        *(r["speaker_id"] for r in merged["notes"].values() if r.get("speaker_id")),
+        *(
+            r["owner_person_id"]
+            for r in merged["action_items"].values()
+            if r.get("owner_person_id")
+        ),
+    }
 
 
 def _union(tables: Iterable[dict[str, Row]]) -> dict[str, Row]:

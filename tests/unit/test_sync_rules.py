@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sync_laptops import PEOPLE, file_laptop, laptop, make_template, sync, tick
 
-from convener.storage.attendees import update_attendee
+from convener.storage.attendees import remove_attendee, update_attendee
 from convener.storage.checkins import check_in, counts, undo_check_in, walk_in
 from convener.storage.consent import set_consent
 from convener.storage.erasure import erase_person, purge_note
@@ -205,3 +205,18 @@ def test_walk_ins_entered_at_two_doors_are_listed_for_review(template) -> None: 
     review = review_items(door3, event_id)
     assert len(review) == 1 and "shazia baloch" in review[0].lower()
     assert counts(door3, event_id).walk_ins == 3  # both kept until a person decides
+
+
+def test_someone_removed_from_the_list_stays_removed(template) -> None:  # type: ignore[no-untyped-def]
+    path, event_id, people = template
+    desk, door = laptop(path, A), laptop(path, B)
+    naseeb = people[1]
+    tick(desk, 60)
+    remove_attendee(desk, event_id, naseeb)  # on the list by mistake
+    tick(door, 120)  # later, the door (not knowing) records their consent
+    set_consent(door, event_id, naseeb, "yes", source="door", basis="door")
+    both_ways(desk, door, event_id)
+    for db in (desk, door):
+        registered = "SELECT count(*) FROM registrations WHERE person_id = ?"
+        assert db.execute(registered, [naseeb]).fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM people WHERE id = ?", [naseeb]).fetchone() == (0,)
