@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from sync_laptops import file_laptop, make_template
 
 from convener.storage.checkins import check_in, walk_in
 from convener.storage.db.connection import connect
@@ -25,6 +24,7 @@ from convener.storage.notes import add_note
 from convener.storage.sync.bundle import MAGIC, export_bundle, import_bundle, read_header
 from convener.storage.sync.device import adopt_clone, clone_event
 from convener.storage.sync.state import fingerprint
+from tests.unit.sync_laptops import file_laptop, make_template
 
 A, B = "aaaaaaaa-0000-4000-8000-000000000000", "bbbbbbbb-0000-4000-8000-000000000000"
 

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
-from sync_laptops import laptop, make_template, tick
 
 from convener.storage import erasure
 from convener.storage.attendees import get_attendee, remove_attendee, update_attendee
@@ -28,6 +27,7 @@ from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.notes import add_note, delete_note, edit_note
 from convener.storage.sync.merge import merge_into
 from convener.storage.sync.state import fingerprint, read_event_state
+from tests.unit.sync_laptops import laptop, make_template, tick
 
 settings.register_profile(
     "convener", max_examples=1_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]

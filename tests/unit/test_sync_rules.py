@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_laptops import PEOPLE, file_laptop, laptop, make_template, sync, tick
 
 from convener.storage.attendees import remove_attendee, update_attendee
 from convener.storage.checkins import check_in, counts, undo_check_in, walk_in
@@ -16,6 +15,7 @@ from convener.storage.erasure import erase_person, purge_note
 from convener.storage.notes import add_note, edit_note, get_note, note_history
 from convener.storage.sync.merge import review_items
 from convener.storage.sync.state import fingerprint
+from tests.unit.sync_laptops import PEOPLE, file_laptop, laptop, make_template, sync, tick
 
 A, B, C = (
     "aaaaaaaa-0000-4000-8000-000000000000",
