@@ -155,6 +155,8 @@ class ConvenerApp(App[int]):
         except ConvenerError as exc:
             self.exit(1, message=f"convener: {exc}")
             return
+        if not self.read_only:
+            self.session.window.hold()
         await self.push_screen(HomeScreen())
         self.warn_if_exposed()
         if self.read_only and self.read_only_reason:
@@ -251,6 +253,7 @@ class ConvenerApp(App[int]):
 
     def on_unmount(self) -> None:
         self.writer.close()
+        self.session.window.release()
 
 
 def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from convener.storage.db.lock import WindowMark, window_alive
 from convener.storage.db.writer import Writer
 from convener.tui.db import DatabaseGateway
 
@@ -34,8 +35,19 @@ class Session:
         self.read_only_reason = read_only_reason
         self.clock = clock or time.time
         self.flush_hooks: list[Callable[[], None]] = []
+        # This window's mark beside the database: its drafts are its own while it is open.
+        self.window = WindowMark(writer.path)
         self._current_event: Event | None = None
         self._on_event_changed = on_event_changed
+
+    @property
+    def window_id(self) -> str:
+        """The id this window's drafts are kept under."""
+        return self.window.id
+
+    def window_alive(self, window_id: str) -> bool:
+        """Is the window that wrote a draft still open (then its draft is not offered)?"""
+        return window_id == self.window.id or window_alive(self.writer.path, window_id)
 
     @property
     def current_event(self) -> Event | None:

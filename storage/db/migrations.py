@@ -338,6 +338,16 @@ def m005_hlc(db: Database) -> None:
     # events.utc_offset came with migration 4 (the report's fields).
 
 
+def m007_drafts_per_window(db: Database) -> None:
+    """Drafts kept per (event, device, screen, window): two windows on one database each
+    keep their own, and a window that died leaves its draft for the next one to offer.
+    Drafts from before are nobody's (window ''), so the next window offers them."""
+    db.execute("ALTER TABLE drafts ADD COLUMN screen TEXT NOT NULL DEFAULT 'notes'")
+    db.execute("ALTER TABLE drafts ADD COLUMN window_id TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP INDEX IF EXISTS drafts_event")
+    db.execute("CREATE UNIQUE INDEX drafts_key ON drafts(event_id, device_id, screen, window_id)")
+
+
 def backfill_stamp(at: str, device: str, counter: int) -> str:
     """`storage.hlc.Stamp.from_utc(at, device, counter)` as text, written out here: the
     database layer imports only the base modules (tests/unit/test_hlc.py parses these)."""
@@ -353,6 +363,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (3, "application_id", m003_application_id),
     (4, "report_fields", m004_report_fields),
     (5, "hybrid logical clock", m005_hlc),
+    (7, "drafts per window", m007_drafts_per_window),
 )
 LATEST = MIGRATIONS[-1][0]
 
