@@ -57,7 +57,7 @@ async def test_door_and_notes_windows_write_and_see_each_other(
     shows = count_shows(monkeypatch)
     async with door.run_test(size=SIZE) as at_door, notes.run_test(size=SIZE) as taking:
         await settle(at_door)
-        screen = await start_notes(taking, notes)
+        await start_notes(taking, notes)
         assert isinstance(door.screen, CheckinScreen)
         assert not door.read_only and not notes.read_only
         await taking.press(*"vania")
