@@ -247,3 +247,31 @@ async def test_a_browser_takes_notes_and_checks_in_but_cannot_delete_export_or_l
     assert checked == 1
     assert list((db.parent.parent).glob("**/*.docx")) == []
     assert list((db.parent.parent).glob("**/*.md")) == []
+
+
+def test_without_the_extra_serve_says_how_to_get_it(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "convener.db"
+    with connect(db) as conn:
+        load_sample(conn)
+    script = (
+        "import sys; sys.modules['textual_serve'] = None; sys.modules['aiohttp'] = None\n"
+        "from convener.tui.cli import main\n"
+        f"sys.exit(main(['--db', {str(db)!r}, 'serve', {FULL!r}]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=child_env(), timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "convener: serving to a browser needs the optional extra: pip install 'convener[serve]'\n"
+    )
+    assert done.stdout == ""
+
+
+def test_help_lists_serve_but_not_the_tab_command() -> None:
+    done = subprocess.run(
+        [*CONVENER, "--help"], capture_output=True, text=True, env=child_env(), timeout=60
+    )
+    assert done.returncode == 0
+    assert "serve" in done.stdout and "one browser" in done.stdout
+    assert "served-session" not in done.stdout
