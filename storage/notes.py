@@ -266,25 +266,40 @@ def get_draft(
     db: Database,
     event_id: str,
     *,
-    window: str = "",
+    window: str | None = None,
     screen: str = DRAFT_SCREEN,
     alive: Alive | None = None,
 ) -> dict[str, Any] | None:
     """The draft to offer a window opening `screen`: its own, else the newest one left by a
-    window that is gone (`alive` says which are not; a live window's draft is never offered)."""
-    row = one(
-        db, "SELECT * FROM drafts WHERE " + _DRAFT_KEY, [event_id, this_device(db), screen, window]
-    )
-    if row is None and alive is not None:
+    window that is gone (`alive` says which are not; a live window's draft is never offered).
+    Without a window (a command, a test): the newest draft of the event, whoever's."""
+    device = this_device(db)
+    row = None
+    if window is not None:
+        row = one(
+            db, "SELECT * FROM drafts WHERE " + _DRAFT_KEY, [event_id, device, screen, window]
+        )
+    if row is None and (window is None or alive is not None):
         left = db.query(
             "SELECT * FROM drafts WHERE event_id = ? AND device_id = ? AND screen = ?"
-            " AND window_id != ? ORDER BY updated_at DESC, rowid DESC",
-            [event_id, this_device(db), screen, window],
+            " ORDER BY updated_at DESC, rowid DESC",
+            [event_id, device, screen],
         )
-        row = next((r for r in left if not r["window_id"] or not alive(r["window_id"])), None)
+        row = next(
+            (
+                r
+                for r in left
+                if window is None or (r["window_id"] != window and not _alive(alive, r))
+            ),
+            None,
+        )
     if row:
         row["tags"] = json.loads(row["tags"] or "[]")
     return row
+
+
+def _alive(alive: Alive | None, row: dict[str, Any]) -> bool:
+    return bool(row["window_id"]) and alive is not None and alive(row["window_id"])
 
 
 def claim_draft(db: Database, draft: dict[str, Any], window: str) -> bool:

@@ -271,8 +271,15 @@ class WindowMark:
         """Take the mark (a window that cannot only loses the draft hand-over, not data)."""
         if self._fd is not None:
             return
-        ensure_private_dir(self.folder)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        for _ in range(3):  # another window may remove the empty folder between the two
+            ensure_private_dir(self.folder)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            return
         if _lock(fd, exclusive=True) is False:
             os.close(fd)
             return
@@ -288,6 +295,8 @@ class WindowMark:
             os.close(fd)
             with contextlib.suppress(OSError):
                 self.path.unlink()
+            with contextlib.suppress(OSError):  # the last window leaves no folder behind
+                self.folder.rmdir()
 
 
 def marks_folder(db_path: Path) -> Path:
