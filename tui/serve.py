@@ -19,6 +19,7 @@ import html
 import secrets
 import shlex
 import socket
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -151,6 +152,8 @@ def served_command(db_path: Path, slug: str, *, allow_checkin: bool) -> str:
     """The command each tab runs: this Python, this database, the one event."""
     args = [sys.executable, "-m", "convener.tui.cli", "--db", str(db_path)]
     args += ["served-session", slug] + (["--allow-checkin"] if allow_checkin else [])
+    if sys.platform == "win32":  # textual-serve runs it through cmd.exe there
+        return subprocess.list2cmdline(args)
     return " ".join(shlex.quote(a) for a in args)
 
 
