@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sqlite3
 import sys
@@ -37,6 +38,7 @@ from convener.storage.reports.levels import FULL, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
 from convener.tui.cli_sync import add_parsers, cmd_device, cmd_sync
+from convener.tui.session import Restriction
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -93,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=f"open {what} of EVENT")
         p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p = sub.add_parser(
+        "serve",
+        help="let one browser on this network take notes for EVENT (needs convener[serve])",
+    )
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this laptop only; 0.0.0.0: the hotspot)",
+    )
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--allow-checkin", action="store_true", help="the browser may also check people in"
+    )
+    # What each browser tab runs (`convener serve` starts it): no help, not listed.
+    p = sub.add_parser("served-session")
+    p.add_argument("event")
+    p.add_argument("--allow-checkin", action="store_true")
     p = sub.add_parser("export", help="write the summary and data files of EVENT")
     p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument(
@@ -197,6 +217,37 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
         demo=args.command == "demo",
         read_only=args.read_only,
     )
+
+
+def cmd_serve(db_path: Path, args: argparse.Namespace) -> int:
+    """`convener serve EVENT`: only now are aiohttp and textual-serve imported."""
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path} does not exist: set up the event first")
+    with connect(db_path, read_only=True) as db:
+        event = find_event(db, args.event)
+    try:
+        served = importlib.import_module("convener.tui.serve")
+    except ImportError:
+        print(
+            "convener: serving to a browser needs the optional extra: "
+            "pip install 'convener[serve]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    result: int = served.serve(
+        db_path,
+        str(event["slug"]),
+        str(event["title"]),
+        host=args.host,
+        port=args.port,
+        allow_checkin=args.allow_checkin,
+    )
+    return result
+
+
+def cmd_served_session(db_path: Path, args: argparse.Namespace) -> int:
+    """One browser tab's window: restricted to the event (tui/session.py Restriction)."""
+    return run_app(db_path, restriction=Restriction(args.event, allow_checkin=args.allow_checkin))
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
@@ -376,6 +427,8 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "erase": cmd_erase,
     "sync": cmd_sync,
     "device": cmd_device,
+    "serve": cmd_serve,
+    "served-session": cmd_served_session,
 }
 
 

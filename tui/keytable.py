@@ -23,6 +23,7 @@ from convener.tui.screens.import_file import ImportScreen
 from convener.tui.screens.note_links import AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import DraftPrompt, KindPicker
 from convener.tui.screens.notes import NotesScreen
+from convener.tui.screens.served import ServedHome
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.setup_attendee import AttendeeForm
 from convener.tui.screens.summary import SummaryScreen
@@ -47,6 +48,7 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("Merge bundles from other laptops", SyncImportScreen),
     ("Confirmation", ConfirmScreen),
     ("Help", HelpScreen),
+    ("Browser session (convener serve)", ServedHome),
 )
 
 

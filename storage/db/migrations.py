@@ -373,6 +373,16 @@ def m006_sync(db: Database) -> None:
     db.execute("CREATE INDEX sync_tombstones_event ON sync_tombstones(event_id)")
 
 
+def m007_drafts_per_window(db: Database) -> None:
+    """Drafts kept per (event, device, screen, window): two windows on one database each
+    keep their own, and a window that died leaves its draft for the next one to offer.
+    Drafts from before are nobody's (window ''), so the next window offers them."""
+    db.execute("ALTER TABLE drafts ADD COLUMN screen TEXT NOT NULL DEFAULT 'notes'")
+    db.execute("ALTER TABLE drafts ADD COLUMN window_id TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP INDEX IF EXISTS drafts_event")
+    db.execute("CREATE UNIQUE INDEX drafts_key ON drafts(event_id, device_id, screen, window_id)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
@@ -380,6 +390,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (4, "report_fields", m004_report_fields),
     (5, "hybrid logical clock", m005_hlc),
     (6, "sync between laptops", m006_sync),
+    (7, "drafts per window", m007_drafts_per_window),
 )
 LATEST = MIGRATIONS[-1][0]
 
