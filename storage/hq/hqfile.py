@@ -15,11 +15,13 @@ import hashlib
 import hmac
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from convener.storage.hlc import Stamp
-from convener.storage.reports.tallies import Participation, Tally
+from convener.storage.reports.tallies import NOT_RECORDED, Participation, Tally
+from convener.storage.text import name_key
 
 KIND = "convener-hq"
 VERSION = 1
@@ -199,6 +201,14 @@ def participation_rows(
             code = t.code or ("yes" if position == 0 and dimension == "disability" else "")
             rows.append((dimension, position, code, t.label, t.count))
     return rows
+
+
+def district_tallies(values: Iterable[str]) -> tuple[Tally, ...]:
+    """Attendance by the attendee's own district, largest first, "Not recorded" last."""
+    counts = Counter(values)
+    known = sorted((d for d in counts if d), key=lambda d: (-counts[d], name_key(d), d))
+    rows = [Tally(d, counts[d], d) for d in known]
+    return (*rows, Tally(NOT_RECORDED, counts[""])) if counts[""] else tuple(rows)
 
 
 def content_digest(conn: sqlite3.Connection) -> str:

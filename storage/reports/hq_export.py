@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from convener.storage.reports.export import file_stem, write_files
 from convener.storage.reports.levels import PUBLIC
 from convener.storage.reports.redaction import may_name, scrubber_for
 from convener.storage.reports.summary import ACTION_QUERY, Summary, build_summary
-from convener.storage.reports.tallies import NOT_RECORDED, Tally
+from convener.storage.reports.tallies import Tally
 from convener.storage.rows import every, one, this_device
 from convener.storage.text import name_key
 
@@ -152,14 +151,9 @@ def _event_row(event_id: str, summary: Summary) -> Row:
 
 def _districts(people: Iterable[Mapping[str, Any]]) -> tuple[Tally, ...]:
     """Attendance by the attendee's own district, largest first, "Not recorded" last."""
-    return district_tallies(p.get("district") or "" for p in people if p.get("checked_in_at"))
-
-
-def district_tallies(values: Iterable[str]) -> tuple[Tally, ...]:
-    counts = Counter(values)
-    known = sorted((d for d in counts if d), key=lambda d: (-counts[d], d.casefold()))
-    rows = [Tally(d, counts[d], d) for d in known]
-    return (*rows, Tally(NOT_RECORDED, counts[""])) if counts[""] else tuple(rows)
+    return hqfile.district_tallies(
+        p.get("district") or "" for p in people if p.get("checked_in_at")
+    )
 
 
 def _stamp(at: Any, device: Any) -> Stamp:
