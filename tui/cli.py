@@ -37,6 +37,7 @@ from convener.storage.reports.hq_export import export_hq
 from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
+from convener.tui.hq_cli import add_hq_parser, cmd_hq
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="erase them from every event in the database, and their contact details",
     )
+    add_hq_parser(sub)
     return parser
 
 
@@ -149,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code = handler(db_path, args)
-        if handler is not cmd_open:  # the app says it in a notification instead
+        if handler not in (cmd_open, cmd_hq):  # the app says it in a notification instead
             warn_if_exposed(db_path)
         return code
     except AmbiguousEventError as exc:
@@ -387,6 +389,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,
+    "hq": cmd_hq,
 }
 
 
