@@ -9,11 +9,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from convener.storage.attendees import add_attendee, update_attendee
 from convener.storage.checkins import check_in, undo_check_in
 from convener.storage.consent import set_consent
+from convener.storage.db.driver import sqlite_connect
+from convener.storage.db.migrations import MIGRATIONS, migrate
 from convener.storage.erasure import erase_person
+from convener.storage.events import create_event
+from convener.storage.imports.sample import load_sample
 from tests.unit.hq_helpers import (
     NOT_NAMED,
     event_id,
@@ -243,3 +248,24 @@ def test_two_door_laptops_unsynced_give_the_totals_of_one_synced_database(
     assert ingest(capsys, other, files[1])[0] == 0
     assert ingest(capsys, other, files[0], files[1])[0] == 0
     assert warehouse_numbers(other) == expected
+
+
+def test_migration_8_gives_every_event_its_own_secret_and_new_events_get_one(
+    tmp_path: Path,
+) -> None:
+    db = Database(sqlite_connect(str(tmp_path / "old.db")))
+    migrate(db, tuple(m for m in MIGRATIONS if m[0] < 8))  # a database of before
+    for slug in ("a", "b"):
+        db.execute(
+            "INSERT INTO events (id, slug, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [slug, slug, slug, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
+        )
+    migrate(db)
+    secrets = dict(db.execute("SELECT slug, hq_secret FROM events").fetchall())
+    assert len(set(secrets.values())) == 2 and all(len(s) == 64 for s in secrets.values())
+    created = create_event(db, {"title": "Peshawar consultation", "date": "2026-12-01"})
+    load_sample(db)
+    rows = db.execute("SELECT slug, hq_secret FROM events").fetchall()
+    assert len(rows) == 5 and len({s for _, s in rows}) == 5
+    assert all(re.fullmatch("[0-9a-f]{64}", s) for _, s in rows), created
+    db.close()
