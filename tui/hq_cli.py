@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -62,10 +63,18 @@ def serve(warehouse: Path, host: str, port: int) -> int:
         meta.write_text(json.dumps(metadata(with_names), indent=2), encoding="utf-8")
         print(f"Serving {warehouse} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
         process = subprocess.Popen(datasette_command(served, meta, host, port))
+        previous = signal.signal(signal.SIGTERM, _interrupted)
         try:
             return process.wait()
         except KeyboardInterrupt:
-            process.terminate()
-            process.wait()
             return 0
-    return 0  # pragma: no cover (mypy: the with-block always returns)
+        finally:  # stopped in any way: Datasette stops too, and the copy is removed
+            signal.signal(signal.SIGTERM, previous)
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """A `kill` of `hq serve` stops it as Ctrl+C does (its Datasette with it)."""
+    raise KeyboardInterrupt

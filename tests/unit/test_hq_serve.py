@@ -3,6 +3,7 @@ HTTP, and the privacy rules checked on what it answers."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -78,10 +79,17 @@ class Server:
         assert status == 200, (path, status, body[:300])
         return json.loads(body)
 
-    def stop(self) -> str:
-        os.killpg(self.process.pid, signal.SIGTERM)  # the command and the Datasette it started
-        self.process.wait(timeout=30)
-        return self.log.read_text("utf-8", "replace")
+    def stop(self) -> None:
+        """Stop `hq serve` as `kill` would: the Datasette it started must stop with it."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+            with pytest.raises(urllib.error.URLError):
+                self.get("/")
+        finally:
+            if hasattr(os, "killpg"):  # whatever is left of this test's own processes
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
