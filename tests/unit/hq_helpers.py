@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from convener.storage.db.connection import checkpoint, connect
+from convener.storage.db.driver import sqlite_connect
 from convener.storage.reports.summary import build_summary
 from convener.tui.cli import main
 
@@ -90,7 +90,7 @@ def report_numbers(db_path: Path) -> dict[tuple[str, str], int]:
 
 def warehouse_numbers(warehouse: Path) -> dict[tuple[str, str], int]:
     """What head office holds for the event, in the same shape (districts left out)."""
-    conn = sqlite3.connect(warehouse)
+    conn = sqlite_connect(str(warehouse))
     try:
         rows = conn.execute(
             "SELECT dimension, code, label, count FROM tallies WHERE dimension != 'district'"
@@ -102,7 +102,7 @@ def warehouse_numbers(warehouse: Path) -> dict[tuple[str, str], int]:
 
 
 def table(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite_connect(f"file:{path}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchall()
     finally:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from convener.storage.attendees import add_attendee, update_attendee
 from convener.storage.checkins import check_in, undo_check_in
 from convener.storage.consent import set_consent
 from convener.storage.db.driver import sqlite_connect
-from convener.storage.db.migrations import MIGRATIONS, migrate
+from convener.storage.db.migrations import LATEST
 from convener.storage.erasure import erase_person
 from convener.storage.events import create_event
 from convener.storage.imports.sample import load_sample
@@ -45,7 +43,7 @@ def _newer(path: Path, hq: Path) -> None:
 
 def _edited(path: Path, hq: Path, sql: str) -> None:
     path.write_bytes(hq.read_bytes())
-    conn = sqlite3.connect(path)
+    conn = sqlite_connect(str(path))
     conn.execute(sql)
     conn.commit()
     conn.close()
@@ -121,10 +119,17 @@ def test_ingest_gives_the_events_own_report_numbers_and_loading_twice_changes_no
     assert {r[0] for r in table(warehouse, "SELECT file FROM named")} == {sha}
 
 
-def _dump(warehouse: Path) -> list[str]:
-    conn = sqlite3.connect(warehouse)
+def _dump(warehouse: Path) -> list[tuple[object, ...]]:
+    """Every row of every table but the load times of files."""
+    conn = sqlite_connect(str(warehouse))
     try:
-        return [line for line in conn.iterdump() if "wh_files" not in line]
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [
+            (name, *row)
+            for name in sorted(names)
+            if name != "wh_files"
+            for row in conn.execute(f"SELECT * FROM {name} ORDER BY rowid")
+        ]
     finally:
         conn.close()
 
@@ -177,10 +182,13 @@ def test_a_bad_file_is_refused_in_one_sentence_and_the_warehouse_is_unchanged(
 
 
 def test_a_convener_database_is_refused_as_a_head_office_file(
-    field: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    field: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], passphrase: str | None
 ) -> None:
     code, _, err = ingest(capsys, tmp_path / "w.db", field)
-    assert code == 1 and "is a Convener database, not a head-office file" in err
+    assert code == 1 and str(field) in err and "made by `convener export" in err
+    # An encrypted one looks like any other bytes; a plain one is recognised.
+    assert passphrase or "is a Convener database, not a head-office file" in err
+    assert not (tmp_path / "w.db").exists()
 
 
 def _door_a(db: object) -> None:
@@ -253,19 +261,24 @@ def test_two_door_laptops_unsynced_give_the_totals_of_one_synced_database(
 def test_migration_8_gives_every_event_its_own_secret_and_new_events_get_one(
     tmp_path: Path,
 ) -> None:
-    db = Database(sqlite_connect(str(tmp_path / "old.db")))
-    migrate(db, tuple(m for m in MIGRATIONS if m[0] < 8))  # a database of before
-    for slug in ("a", "b"):
-        db.execute(
-            "INSERT INTO events (id, slug, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-            [slug, slug, slug, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
+    path = tmp_path / "old.db"
+    with opened(path) as db:  # made as it was before migration 8, with two events
+        db.executescript(
+            "DROP TRIGGER events_hq_secret; ALTER TABLE events DROP COLUMN hq_secret;"
+            " DELETE FROM _migrations WHERE version = 8; PRAGMA user_version = 5;"
         )
-    migrate(db)
-    secrets = dict(db.execute("SELECT slug, hq_secret FROM events").fetchall())
-    assert len(set(secrets.values())) == 2 and all(len(s) == 64 for s in secrets.values())
-    created = create_event(db, {"title": "Peshawar consultation", "date": "2026-12-01"})
-    load_sample(db)
-    rows = db.execute("SELECT slug, hq_secret FROM events").fetchall()
+        for slug in ("a", "b"):
+            db.execute(
+                "INSERT INTO events (id, slug, title, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [slug, slug, slug, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
+            )
+    with opened(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        secrets = dict(db.execute("SELECT slug, hq_secret FROM events").fetchall())
+        assert len(set(secrets.values())) == 2 and all(len(s) == 64 for s in secrets.values())
+        create_event(db, {"title": "Peshawar consultation", "date": "2026-12-01"})
+        load_sample(db)
+        rows = db.execute("SELECT slug, hq_secret FROM events").fetchall()
     assert len(rows) == 5 and len({s for _, s in rows}) == 5
-    assert all(re.fullmatch("[0-9a-f]{64}", s) for _, s in rows), created
-    db.close()
+    assert all(re.fullmatch("[0-9a-f]{64}", s) for _, s in rows)
