@@ -198,6 +198,7 @@ def participation_rows(
     )
     for dimension, tallies in tables:
         for position, t in enumerate(tallies):
+            # The report's disability lines have no codes: "with" first, then "none recorded".
             code = t.code or ("yes" if position == 0 and dimension == "disability" else "")
             rows.append((dimension, position, code, t.label, t.count))
     return rows

@@ -29,7 +29,7 @@ from convener.storage.reports.levels import PUBLIC
 from convener.storage.reports.redaction import may_name, scrubber_for
 from convener.storage.reports.summary import ACTION_QUERY, Summary, build_summary
 from convener.storage.reports.tallies import Tally
-from convener.storage.rows import every, one, this_device
+from convener.storage.rows import every, this_device
 from convener.storage.text import name_key
 
 if TYPE_CHECKING:
@@ -83,21 +83,18 @@ def export_hq(db: Database, event_ref: str, out_dir: Path | None = None) -> Path
 def write_hq(db: Database, summary: Summary, conn: sqlite3.Connection, device: str) -> None:
     """Fill an empty SQLite file with the event's head-office tables."""
     event = get_event(db, summary.facts.slug)
-    secret = (one(db, "SELECT hq_secret FROM events WHERE id = ?", [event["id"]]) or {}).get(
-        "hq_secret"
-    )
-    if not secret:
+    secret = event.get("hq_secret")
+    if not secret:  # only a database this Convener has not yet upgraded (migration 8)
         raise ConvenerError(
-            f"event {event['slug']} has no head-office key; open it once to add one"
+            f"event {event['slug']} has no head-office key; open the database once without "
+            "--read-only to upgrade it"
         )
     people = _people(db, event["id"])
     tables: dict[str, list[Row]] = {
         "event": [_event_row(event["id"], summary)],
-        "tally": [
-            *hqfile.participation_rows(
-                dict.fromkeys(DIMENSIONS, summary.participation), _districts(people)
-            )
-        ],
+        "tally": hqfile.participation_rows(
+            dict.fromkeys(DIMENSIONS, summary.participation), _districts(people)
+        ),
         "named": _named(secret, people),
         "point": _points(db, secret, event["id"], summary),
         "action": _actions(db, secret, event["id"], summary),
@@ -127,18 +124,24 @@ def write_hq(db: Database, summary: Summary, conn: sqlite3.Connection, device: s
 
 def _people(db: Database, event_id: str) -> list[dict[str, Any]]:
     """The event's attendees with their free text scrubbed as the public summary scrubs it."""
-    registered = every(
-        db,
-        ATTENDEE_QUERY.replace(
-            "r.source,", "r.source, r.updated_at AS r_updated_at, r.device_id AS r_device_id,"
+    registered = every(db, ATTENDEE_QUERY + " ORDER BY r.rowid", [event_id])
+    # A registration's own stamp: consent and expected/walk-in change on it, not on the person.
+    stamps = {
+        r["person_id"]: (r["updated_at"], r["device_id"])
+        for r in every(
+            db,
+            "SELECT person_id, updated_at, device_id FROM registrations WHERE event_id = ?",
+            [event_id],
         )
-        + " ORDER BY r.rowid",
-        [event_id],
-    )
+    }
     protected = every(db, "SELECT name, phone, id_number, email FROM people WHERE protected = 1")
     scrub = scrubber_for(protected, registered, unredacted=False)
     return [
-        {**row, **{k: scrub(row.get(k)) for k in ("designation", "organisation", "district")}}
+        {
+            **row,
+            **{k: scrub(row.get(k)) for k in ("designation", "organisation", "district")},
+            "registration_stamp": stamps[row["id"]],
+        }
         for row in registered
     ]
 
@@ -175,9 +178,7 @@ def _values(secret: str, people: Iterable[Mapping[str, Any]]) -> list[Row]:
         for dim in DIMENSIONS:
             registration = dim in ("person", "source")
             at, device = (
-                (p["r_updated_at"], p["r_device_id"])
-                if registration
-                else (p["updated_at"], p["device_id"])
+                p["registration_stamp"] if registration else (p["updated_at"], p["device_id"])
             )
             stamp = _stamp(at, device)
             rows.append((
