@@ -237,6 +237,17 @@ def metadata(with_names: bool) -> dict[str, Any]:
         "attendance": {
             "description": "Each event's own report numbers: participants by sex, age band,"
             " disability, stakeholder group and the attendee's district (labels beside codes).",
+            "columns": {
+                "event": "The event (its title is shown)",
+                "month": "Month of the event's start date",
+                "event_district": "District where the event was held",
+                "dimension": "What is counted: Sex, Age band, Disability, Stakeholder group,"
+                " Attendee's district, or a total",
+                "code": "Taxonomy code (see the codes table); blank for Not recorded",
+                "label": "The code's label, as in the report",
+                "participants": "People who attended, as the event's report counts them",
+            },
+            "facets": ["dimension", "month"],
         },
         "commitments": {"description": "Action items (commitments), as in the public reports."},
         "notes": {"description": "Public notes, scrubbed and attributed as in public reports."},
