@@ -147,6 +147,12 @@ def _mac(secret: str, *parts: str) -> bytes:
     return hmac.new(bytes.fromhex(secret), message, hashlib.sha256).digest()
 
 
+def key_id(secret: str) -> str:
+    """Which secret made a file's pseudonyms, without giving it away: files of one event
+    with different key ids cannot be merged (the laptops were not set up from one another)."""
+    return _mac(secret, "key-id").hex()[:16]
+
+
 def pseudonym(secret: str, dimension: str, row_id: str) -> str:
     """The key of a row in one dimension: unlinkable to its key in another without the secret."""
     return _mac(secret, "pseudonym", dimension, row_id).hex()[:32]

@@ -69,6 +69,8 @@ def _read(conn: sqlite3.Connection, path: Path, sha256: str) -> HqFile:
             f"{path} was made by a newer Convener (head-office file version {version}, this "
             f"one reads up to {hqfile.VERSION}); update Convener to load it"
         )
+    if not meta.get("key_id"):
+        raise HqFileError(f"{path} is not a Convener head-office file; {MADE_BY}")
     if hqfile.content_digest(conn) != meta.get("content_sha256"):
         raise HqFileError(f"{path} was changed after it was exported; export it again")
     tables = {}

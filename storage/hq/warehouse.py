@@ -22,7 +22,7 @@ from convener.storage.db.driver import sqlite_connect
 from convener.storage.errors import ConvenerError
 from convener.storage.hq import hqfile
 from convener.storage.hq.merge import HqFile, MergedEvent, current_files, merge_event
-from convener.storage.hq.reader import read_hq_file
+from convener.storage.hq.reader import HqFileError, read_hq_file
 from convener.storage.paths import ensure_private_dir
 
 APPLICATION_ID = 0x43564857  # "CVHW"
@@ -56,7 +56,8 @@ def _schema() -> str:
     return f"""
 CREATE TABLE wh_files (
   sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, event_id TEXT NOT NULL, device_id TEXT NOT NULL,
-  high_water TEXT NOT NULL, exported_at TEXT NOT NULL, ingested_at TEXT NOT NULL
+  high_water TEXT NOT NULL, exported_at TEXT NOT NULL, key_id TEXT NOT NULL,
+  ingested_at TEXT NOT NULL
 );
 CREATE INDEX wh_files_event ON wh_files(event_id);
 CREATE TABLE wh_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -128,7 +129,7 @@ def ingest(warehouse: Path, paths: Sequence[Path]) -> IngestReport:
             report.loaded.append(f.name)
             touched[f.event_id] = None
         for event_id in touched:
-            merged = merge_event(current_files(_staged_files(conn, event_id)))
+            merged = merge_event(same_key(current_files(_staged_files(conn, event_id))))
             _replace_event(conn, event_id, merged)
             report.events.append(str(merged.event["slug"]))
         conn.execute("COMMIT")
@@ -141,6 +142,23 @@ def ingest(warehouse: Path, paths: Sequence[Path]) -> IngestReport:
     return report
 
 
+def same_key(files: list[HqFile]) -> list[HqFile]:
+    """The files, if their pseudonyms can be merged; otherwise a refusal naming two of them.
+
+    Laptops that each imported the event on their own (not cloned from one another, not
+    synced) key their pseudonyms differently: merging them would count everyone twice.
+    """
+    first = files[0]
+    for f in files[1:]:
+        if f.meta["key_id"] != first.meta["key_id"]:
+            raise HqFileError(
+                f"{f.name} and {first.name} are files of one event from laptops that were "
+                "not set up from one another: sync the laptops (or clone one from the "
+                "other), export again on both, and load the new files"
+            )
+    return files
+
+
 def _known(conn: sqlite3.Connection, sha256: str) -> bool:
     return conn.execute("SELECT 1 FROM wh_files WHERE sha256 = ?", [sha256]).fetchone() is not None
 
@@ -148,9 +166,9 @@ def _known(conn: sqlite3.Connection, sha256: str) -> bool:
 def _stage(conn: sqlite3.Connection, f: HqFile) -> None:
     m = f.meta
     conn.execute(
-        "INSERT INTO wh_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO wh_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [f.sha256, f.name, f.event_id, m["device_id"], m["high_water"], m["exported_at"],
-         utc_now()],
+         m["key_id"], utc_now()],
     )  # fmt: skip
     for table, columns in hqfile.TABLES.items():
         marks = ", ".join("?" * (len(columns) + 1))
@@ -163,12 +181,13 @@ def _stage(conn: sqlite3.Connection, f: HqFile) -> None:
 def _staged_files(conn: sqlite3.Connection, event_id: str) -> list[HqFile]:
     """Every stored file of the event, rebuilt from the staged rows."""
     files = []
-    for sha, name, device, high, exported in conn.execute(
-        "SELECT sha256, name, device_id, high_water, exported_at FROM wh_files WHERE event_id = ?",
+    for sha, name, device, high, exported, key in conn.execute(
+        "SELECT sha256, name, device_id, high_water, exported_at, key_id FROM wh_files"
+        " WHERE event_id = ?",
         [event_id],
     ).fetchall():
         meta = {"event_id": event_id, "device_id": device, "high_water": high,
-                "exported_at": exported}  # fmt: skip
+                "exported_at": exported, "key_id": key}  # fmt: skip
         tables = {}
         for table, columns in hqfile.TABLES.items():
             cursor = conn.execute(

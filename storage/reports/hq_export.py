@@ -114,6 +114,7 @@ def write_hq(db: Database, summary: Summary, conn: sqlite3.Connection, device: s
         "device_id": device,
         "exported_at": utc_now(),
         "high_water": _high_water(db, event["id"], device),
+        "key_id": hqfile.key_id(secret),
         "content_sha256": hqfile.content_digest(conn),
     }
     conn.executemany("INSERT INTO hq_file VALUES (?, ?)", sorted(meta.items()))

@@ -282,3 +282,20 @@ def test_migration_8_gives_every_event_its_own_secret_and_new_events_get_one(
         rows = db.execute("SELECT slug, hq_secret FROM events").fetchall()
     assert len(rows) == 5 and len({s for _, s in rows}) == 5
     assert all(re.fullmatch("[0-9a-f]{64}", s) for _, s in rows)
+
+
+def test_laptops_that_imported_the_event_each_on_their_own_are_not_merged_but_refused(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = laptop(imported, tmp_path / "a", "door-a")
+    b = laptop(imported, tmp_path / "b", "door-b")
+    with opened(b) as db:  # as if B had imported the event file itself: its own secret
+        db.execute("UPDATE events SET hq_secret = ?", ["ab" * 32])
+    files = [export(capsys, path, tmp_path / "usb") for path in (a, b)]
+    warehouse = tmp_path / "ho" / "w.db"
+    assert ingest(capsys, warehouse, files[0])[0] == 0
+    before = warehouse.read_bytes()
+    code, out, err = ingest(capsys, warehouse, files[1])
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and files[0].name in err and files[1].name in err
+    assert "sync the laptops" in err and warehouse.read_bytes() == before
