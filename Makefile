@@ -20,7 +20,7 @@ PLATFORMS := linux win32 darwin
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77' wheel build
-	$(BIN)/python -m pip install --quiet -e '.[dev,serve]' $(EDITABLE)
+	$(BIN)/python -m pip install --quiet -e '.[dev,serve,hq]' $(EDITABLE)
 	touch $(STAMP) $(LINKED)
 
 $(LINKED): $(STAMP) $(PACKAGE_FILES)

@@ -34,11 +34,13 @@ from convener.storage.imports.sample import load_sample
 from convener.storage.paths import cloud_synced, default_backup_path, default_db_path
 from convener.storage.reports.export import export_event, parse_formats
 from convener.storage.reports.formats import NAMES
-from convener.storage.reports.levels import FULL, Level, level_named
+from convener.storage.reports.hq_export import export_hq
+from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
 from convener.tui.cli_sync import add_parsers, cmd_device, cmd_sync
 from convener.tui.session import Restriction
+from convener.tui.hq_cli import add_hq_parser, cmd_hq
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+HQ_FORMAT = "hq"
 EVENT_HELP = "slug, id, the start of a slug, or words of the title"
 
 
@@ -118,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         default=",".join(NAMES),
-        help=f"comma-separated: {', '.join(NAMES)} (default: all)",
+        help=f"comma-separated: {', '.join(NAMES)} (default: all); or {HQ_FORMAT} alone: "
+        "the head-office file (docs/hq.md)",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p.add_argument(
@@ -152,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="erase them from every event in the database, and their contact details",
     )
     add_parsers(sub)
+    add_hq_parser(sub)
     return parser
 
 
@@ -168,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code = handler(db_path, args)
-        if handler is not cmd_open:  # the app says it in a notification instead
+        if handler not in (cmd_open, cmd_hq):  # the app says it in a notification instead
             warn_if_exposed(db_path)
         return code
     except AmbiguousEventError as exc:
@@ -341,6 +346,8 @@ def held(db_path: Path) -> Iterator[None]:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
+    if args.format.strip().lower() == HQ_FORMAT:
+        return _export_hq(db_path, args)
     formats = parse_formats(args.format)  # a mistyped format is said before the file opens
     level = FULL if args.unredacted else level_named(args.level)
     with connect(db_path, read_only=True) as db:
@@ -354,6 +361,16 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
             f"this computer; the {level.label.lower()} export names people",
             file=sys.stderr,
         )
+    return 0
+
+
+def _export_hq(db_path: Path, args: argparse.Namespace) -> int:
+    """The head-office file: always the public level (docs/hq.md)."""
+    if args.unredacted or level_named(args.level) is not PUBLIC:
+        print("convener: the hq file is always written at the public level", file=sys.stderr)
+        return EXIT_USAGE
+    with connect(db_path, read_only=True) as db:
+        print(export_hq(db, str(find_event(db, args.event)["slug"]), args.out))
     return 0
 
 
@@ -429,6 +446,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "device": cmd_device,
     "serve": cmd_serve,
     "served-session": cmd_served_session,
+    "hq": cmd_hq,
 }
 
 

@@ -7,6 +7,7 @@ taken next to it. Add migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -381,6 +382,29 @@ def m007_drafts_per_window(db: Database) -> None:
     db.execute("ALTER TABLE drafts ADD COLUMN window_id TEXT NOT NULL DEFAULT ''")
     db.execute("DROP INDEX IF EXISTS drafts_event")
     db.execute("CREATE UNIQUE INDEX drafts_key ON drafts(event_id, device_id, screen, window_id)")
+# A new event gets its head-office secret as it is inserted, however it is inserted (the
+# app, an event file, a clone from another laptop keeps the one it brings).
+HQ_SECRET_TRIGGER = """
+CREATE TRIGGER events_hq_secret AFTER INSERT ON events WHEN NEW.hq_secret IS NULL
+BEGIN
+  UPDATE events SET hq_secret = lower(hex(randomblob(32))) WHERE id = NEW.id;
+END
+"""
+
+
+def m008_hq_secret(db: Database) -> None:
+    """A random secret per event (docs/hq.md): the key of the pseudonyms in head-office files.
+
+    It travels with the event to every laptop that works on it, so two door laptops give a
+    person the same pseudonyms, and it is never written into a head-office file, so head
+    office cannot link one person's pseudonyms across dimensions. Existing events get one.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN hq_secret TEXT")
+    for (event_id,) in db.execute("SELECT id FROM events").fetchall():
+        db.execute(
+            "UPDATE events SET hq_secret = ? WHERE id = ?", [secrets.token_hex(32), event_id]
+        )
+    db.execute(HQ_SECRET_TRIGGER)
 
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
@@ -391,6 +415,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (5, "hybrid logical clock", m005_hlc),
     (6, "sync between laptops", m006_sync),
     (7, "drafts per window", m007_drafts_per_window),
+    (8, "head-office secret per event", m008_hq_secret),
 )
 LATEST = MIGRATIONS[-1][0]
 
