@@ -265,7 +265,7 @@ def test_migration_8_gives_every_event_its_own_secret_and_new_events_get_one(
     with opened(path) as db:  # made as it was before migration 8, with two events
         db.executescript(
             "DROP TRIGGER events_hq_secret; ALTER TABLE events DROP COLUMN hq_secret;"
-            " DELETE FROM _migrations WHERE version = 8; PRAGMA user_version = 5;"
+            " DELETE FROM _migrations WHERE version = 8; PRAGMA user_version = 7;"
         )
         for slug in ("a", "b"):
             db.execute(

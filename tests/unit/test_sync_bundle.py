@@ -135,7 +135,7 @@ REFUSALS = {
     "truncated": (_truncated, "is incomplete"),
     "changed": (_changed, "was changed after it was exported"),
     "changed, new checksum": (_changed_with_a_new_checksum, "a page of it fails its check"),
-    "other schema": (lambda p: _header(p, schema=LATEST - 1), "schema 5"),
+    "other schema": (lambda p: _header(p, schema=LATEST - 1), f"schema {LATEST - 1}"),
     "header edited": (
         lambda p: _header(p, event_id="00000000-0000-4000-8000-000000000000"),
         "header does not match",
