@@ -235,6 +235,8 @@ class ConvenerApp(App[int]):
             self.notify(
                 f"Not saved: {message.status.message}", severity="error", timeout=15, markup=False
             )
+        if not self.screen_stack:  # a write finished while the app was closing
+            return
         for bar in self.screen.query(TopBar):
             bar.show_status(self.save_status, self.read_only)
 
