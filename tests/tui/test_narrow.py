@@ -100,7 +100,7 @@ async def test_note_box_is_half_the_width_at_80(
     app = make_app(start="notes", event_ref=PRACTICE)
     async with app.run_test(size=NARROW) as pilot:
         screen = await note_screen(pilot, app)
-        note = screen.field("note")
+        note = screen.note_box
         assert app.focused is note
         assert note.outer_size.width >= 40
         assert note.content_region.width >= 36
