@@ -26,9 +26,10 @@ ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not f
 COMPOSER_KEYS = (
     ("F2, letter", "Kind, where alt+letter does not reach the app"),
     ("Enter (speaker)", "Pick the highlighted match (↓ to “as typed”)"),
-    ("Enter (note)", "Save the note, or the edit"),
+    ("Enter (note)", "Save the note, or the edit (a note is one paragraph)"),
     ("shift+tab", "Back to the speaker box: change speaker"),
-    ("↑ (note)", "Into the timeline: Enter edits, Delete deletes"),
+    ("↑ (note)", "Up a wrapped line; from the first, the timeline: Enter edits"),
+    ("ctrl+← → / home end", "A word / to the line's start or end (ctrl+home, ctrl+end: note)"),
 )
 
 
