@@ -10,7 +10,7 @@ from textual.actions import parse
 from textual.widgets import Input, TextArea
 
 from convener.tui.app import ConvenerApp
-from convener.tui.keymap import key_rows
+from convener.tui.keymap import screen_bindings
 from convener.tui.screens.checkin import CheckinScreen
 from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.notes import NotesScreen
@@ -28,13 +28,20 @@ def footer_line(app: ConvenerApp) -> str:
 
 
 def assert_footer_whole(app: ConvenerApp) -> None:
-    """Every binding the footer shows is there in full (none cut or pushed off)."""
+    """Every binding the footer shows is there in full (none cut or pushed off); those a
+    screen leaves to F1 on a narrow terminal (test_keys.py: F1 lists every binding) are not
+    half-shown."""
     line = footer_line(app)
     screen = app.screen
-    for row in key_rows(type(screen)):
-        _, name, parameters = parse(row.action)
-        if row.in_footer and screen.check_action(name, parameters) is not False:
-            assert row.description in line, (row.description, line)
+    hidden = getattr(screen, "FOOTER_NARROW_HIDDEN", frozenset())
+    for binding in screen_bindings(type(screen)):
+        _, name, parameters = parse(binding.action)
+        if not binding.show or screen.check_action(name, parameters) is False:
+            continue
+        if binding.id in hidden:
+            assert binding.description not in line, (binding.description, line)  # F1 has it
+        else:
+            assert binding.description in line, (binding.description, line)
     assert "Help" in line, line
 
 
@@ -201,6 +208,10 @@ async def test_walk_every_screen_at_80x24(
         assert isinstance(app.screen, SetupScreen)
         assert_focused_input_wide(app, 30)
         assert_footer_whole(app)
+        for tab in ("f3", "f4"):  # the agenda, the attendees: their own keys in the footer
+            await pilot.press(tab)
+            await settle(pilot)
+            assert_footer_whole(app)
 
 
 async def test_door_list_at_80_shows_organisations_whole(
@@ -217,3 +228,25 @@ async def test_door_list_at_80_shows_organisations_whole(
     assert "Deputy Superintendent of…, Balochistan Police" in text
     assert "University of Balochistan" in text
     assert "Superinten…" not in text and "Superintendent of Po" not in text
+
+
+async def test_speaker_matches_open_over_the_timeline_while_typing_at_80(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """The speakers panel is folded at 80 columns, yet its matches are what Enter picks:
+    they come over the timeline while a speaker is typed, and go once one is picked."""
+    app = make_app(start="notes", event_ref=PRACTICE)
+    async with app.run_test(size=NARROW) as pilot:
+        await start_notes(pilot, app)
+        assert "Speakers:" not in screen_text(app)
+        await pilot.press(*"syed kaus")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Speakers:" in text and "Syed Kausar Abbas" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Speakers:" not in screen_text(app)
+        await pilot.press("ctrl+o")  # opened by hand: it stays while a speaker is typed
+        await pilot.press("shift+tab", *"ejaz", "enter")
+        await pilot.pause()
+        assert "Speakers:" in screen_text(app)

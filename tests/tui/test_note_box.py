@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.widgets import Input
 
 from convener.tui.app import ConvenerApp
 from convener.tui.screens.notes import NotesScreen
@@ -161,6 +162,10 @@ async def test_kind_attribution_and_speaker_change_in_sight_while_editing(
         assert app.focused is box
         await pilot.press("end", *" at night", "enter")
         await settle(pilot)
+        await pilot.press("f7")  # an action item from the note just corrected
+        await settle(pilot)
+        what = app.screen.query_one("#what", Input)
+        assert what.value == "Checkposts ask for bribes at night"
     saved = notes_of(sample_db, FULL)[-1]
     assert (saved["text"], saved["kind"], saved["attribution"], saved["speaker_name"]) == (
         "Checkposts ask for bribes at night",

@@ -79,6 +79,7 @@ class NotesScreen(NotesBase):
         self.speaker_pending = False
         self.saving = 0  # notes sent to the database that have not committed yet
         self.escape_armed = -ESCAPE_AGAIN  # when Escape last warned (monotonic seconds)
+        self.panel_opened_for_speaker = False
         self.add_kind_keys()
         self.HELP_EXTRA = COMPOSER_KEYS
 
@@ -182,6 +183,24 @@ class NotesScreen(NotesBase):
     def speaker_typed(self, event: Input.Changed) -> None:
         self.speaker_pending = event.value != self.state.speaker_label
         self.refresh_speakers()
+        self.matches_over_timeline(self.speaker_pending and bool(event.value.strip()))
+
+    @on(Input.Blurred, "#speaker")
+    def speaker_left(self) -> None:
+        self.matches_over_timeline(False)
+
+    def matches_over_timeline(self, show: bool) -> None:
+        """Below 100 columns the speakers panel is folded away: while a speaker is typed it
+        opens over the timeline by itself (the matches are what Enter picks from), and
+        closes again once the speaker is picked, unless ctrl+o had opened it."""
+        if not self.has_class("-narrow"):
+            return
+        if show and not self.has_class("-panel-open"):
+            self.add_class("-panel-open")
+            self.panel_opened_for_speaker = True
+        elif not show and self.panel_opened_for_speaker:
+            self.remove_class("-panel-open")
+            self.panel_opened_for_speaker = False
 
     @on(NoteBox.Changed, "#note")
     def note_typed(self, event: NoteBox.Changed) -> None:
@@ -202,6 +221,7 @@ class NotesScreen(NotesBase):
     @on(Input.Submitted, "#speaker")
     def speaker_entered(self) -> None:
         self.resolve_speaker()
+        self.matches_over_timeline(False)
         self.note_box.focus()
 
     @on(Input.Submitted, "#tags")
@@ -276,6 +296,7 @@ class NotesScreen(NotesBase):
             self.timeline.replace_note(row)
             self.notify(f"Change saved ({speaker_of(row)}).", markup=False, timeout=3)
             self.finish_edit()
+            self.just_saved = row  # F7, ctrl+r, ctrl+t: about the note just corrected
         else:
             self.timeline.add_note(row)
             self.just_saved = row
@@ -449,6 +470,7 @@ class NotesScreen(NotesBase):
     def action_toggle_panel(self) -> None:
         """Below 100 columns: speakers and action items over the timeline, or away again."""
         self.toggle_class("-panel-open")
+        self.panel_opened_for_speaker = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_panel":
