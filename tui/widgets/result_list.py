@@ -169,14 +169,14 @@ class ResultList(Widget, can_focus=False):
         # Below 100 columns the time alone says "checked in", and the width it frees goes to
         # designation and organisation: what tells two people of the same name apart.
         wide = width >= 96
-        status_width = 25 if wide else 8
+        status_width = 22 if wide else 8
         status = ""
         if row["id"] in self.pending:
             status = "… saving"
         elif stamp:
             status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
         marker = "(protected) " if row.get("protected") else ""
-        name_width = width * 2 // 5 if wide else max(16, min(26, (width - status_width) // 2))
+        name_width = min(32, width // 3) if wide else max(16, min(28, (width - status_width) // 2))
         detail_width = max(0, width - name_width - status_width)
         name = cut_words(marker + entry.label, name_width - 2)
         segments = [
