@@ -33,7 +33,7 @@ from convener.storage.groups import guess_group
 from convener.storage.imports.attendee_sheet import has_data, read_sheet
 from convener.storage.records import ATTENDEE_FLAGS, Problems, as_flag, validate_attendee
 from convener.storage.rows import audit, this_device, update
-from convener.storage.text import clean_line, id_key, name_key, phone_key
+from convener.storage.text import capitalise_name, clean_line, id_key, name_key, phone_key
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -228,7 +228,7 @@ def read_list(path: Path) -> tuple[tuple[str, ...], tuple[FileRow, ...]]:
             for key in MERGED_FIELDS
             if key in raw and clean_line(raw[key]) and key != "consent_name"
         }
-        given["name"] = validated["name"]
+        given["name"] = capitalise_name(validated["name"])  # "hina qureshi" -> "Hina Qureshi"
         if given.get("protected"):
             consent = None  # protected people are never named; nothing to record
         rows.append(FileRow(sheet_row.line, clean_line(raw.get("ref")), given, consent))

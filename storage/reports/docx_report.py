@@ -17,14 +17,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from convener.storage import lazy
+from convener.storage.reports.chart_png import WIDTH, chart_png, rows_of
 from convener.storage.reports.outline import (
     BulletList,
+    Chart,
     Heading,
     Outline,
     Paragraph,
     Run,
     Table,
 )
+from convener.storage.reports.outline import column_widths as outline_widths
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -42,6 +45,8 @@ PAPER = {"A4": (11906, 16838), "Letter": (12240, 15840)}  # twentieths of a poin
 MARGIN = 1134  # 2 cm
 CHAR = 118  # twips per character of 9-point table text, generously
 CELL_PAD = 280
+CHART_ROW = 320  # twips per chart row: one line of a 9-point label, exactly
+CHART_WIDTH = 6804  # twips: 12 cm of bars is enough to compare, and leaves the page calm
 
 
 def escape(text: str) -> str:
@@ -90,29 +95,8 @@ def _paragraph_xml(runs: Sequence[Run], style: str = "", extra: str = "", size: 
 
 def column_widths(table: Table, available: int) -> list[int]:
     """Twips per column: at least the longest word (so none breaks), the rest by text length."""
-    columns = (
-        list(zip(table.header, *table.rows, strict=True))
-        if table.rows
-        else [(h,) for h in table.header]
-    )
-    least, wanted = [], []
-    for cells in columns:
-        words = [len(w) for c in cells for w in c.split()] or [1]
-        least.append(max(words) * CHAR + CELL_PAD)
-        longest = max((len(c) for c in cells), default=1)
-        wanted.append(max(least[-1], min(longest, 45) * CHAR + CELL_PAD))
-    if table.tall:  # the signature column needs room to sign
-        wanted[-1] = least[-1] = max(least[-1], 2400)
-    if sum(least) >= available:
-        return [max(1, w * available // sum(least)) for w in least]
-    if sum(wanted) <= available:
-        if table.tall:  # a sheet to sign: the spare width goes to the signatures
-            wanted[-1] += available - sum(wanted)
-        return wanted  # narrow tables stay narrow
-    spare = available - sum(least)
-    extra = [w - m for w, m in zip(wanted, least, strict=True)]
-    total = sum(extra) or 1
-    return [m + e * spare // total for m, e in zip(least, extra, strict=True)]
+    widths = outline_widths(table, available, CHAR, CELL_PAD, signature=2400)
+    return [max(1, int(w)) for w in widths]
 
 
 def _table_xml(table: Table, available: int) -> str:
@@ -144,9 +128,59 @@ def _table_xml(table: Table, available: int) -> str:
     )
 
 
-def _body_xml(outline: Outline, style_ids: dict[str, str], available: int) -> str:
+def _cut(label: str, room: int) -> str:
+    """A label cut at a word to `room` characters, so it keeps to one line of its row."""
+    if len(label) <= room:
+        return label
+    words = label[: room - 2].split()
+    return " ".join(words[:-1] if len(words) > 1 else words) + " …"
+
+
+def _chart_xml(chart: Chart, part: Any, available: int, number: int) -> str:
+    """The chart as a borderless two-column table: labels as Word text, then the picture.
+
+    Each label line is exactly `CHART_ROW` tall and so is each row of the picture, so a
+    label sits beside its bar while Word shapes it (Urdu included). The picture goes in as
+    an inline drawing python-docx builds, with its relationship to the PNG part; `descr`
+    is the alt text Word shows and reads aloud, with every label and number.
+    """
+    etree = lazy.etree()
+    longest = max((len(b.label) for b in chart.bars), default=1)
+    label_width = min(longest * CHAR + CELL_PAD, available * 9 // 20)
+    picture_width = min(available - label_width, CHART_WIDTH)
+    rows = rows_of(chart)
+    png = chart_png(chart, row=CHART_ROW * WIDTH / picture_width)
+    inline = part.new_pic_inline(io.BytesIO(png), picture_width * 635, rows * CHART_ROW * 635)
+    inline.docPr.set("id", str(1000 + number))  # unique: python-docx counts only placed ones
+    inline.docPr.set("descr", _safe(chart.alt_text))
+    inline.docPr.set("title", _safe(chart.title))
+    drawing = etree.tostring(inline, encoding="unicode")
+    exact = f'<w:spacing w:before="0" w:after="0" w:line="{CHART_ROW}" w:lineRule="exact"/>'
+    room = max(4, (label_width - CELL_PAD) // 100)  # 100 twips: a 9-point letter, roomily
+    labels = [""] * (rows - len(chart.bars)) + [_cut(b.label, room) for b in chart.bars]
+    label_xml = "".join(
+        _paragraph_xml([(label, "")], extra=exact + '<w:jc w:val="right"/>', size=18)
+        for label in labels
+    )
+    picture_xml = (
+        '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
+        f"<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>"
+    )
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{xml}</w:tc>'
+        for w, xml in ((label_width, label_xml), (picture_width, picture_xml))
+    )
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{label_width + picture_width}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{label_width}"/><w:gridCol w:w="{picture_width}"/>'
+        f"</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr></w:tbl><w:p/>"
+    )
+
+
+def _body_xml(outline: Outline, style_ids: dict[str, str], available: int, part: Any) -> str:
     parts = []
-    for block in outline.blocks:
+    for number, block in enumerate(outline.blocks):
         if isinstance(block, Heading):
             style = style_ids["Title" if block.level == 0 else f"Heading {min(block.level, 3)}"]
             parts.append(_paragraph_xml([(block.text, "")], style, "<w:keepNext/>"))
@@ -154,6 +188,8 @@ def _body_xml(outline: Outline, style_ids: dict[str, str], available: int) -> st
             parts.append(_paragraph_xml(block.runs))
         elif isinstance(block, BulletList):
             parts += [_paragraph_xml(item, style_ids["List Bullet"]) for item in block.items]
+        elif isinstance(block, Chart):
+            parts.append(_chart_xml(block, part, available, number))
         else:
             parts.append(_table_xml(block, available))
     return "".join(parts)
@@ -217,7 +253,7 @@ def render_docx(outline: Outline) -> bytes:
     _header_footer(section, outline)
     _properties(doc, outline)
     style_ids = {name: doc.styles[name].style_id for name in STYLES}
-    body = _body_xml(outline, style_ids, width - 2 * MARGIN)
+    body = _body_xml(outline, style_ids, width - 2 * MARGIN, doc.part)
     # Spliced in as text before the section properties and parsed once: moving thousands of
     # parsed elements into the document one by one is quadratic in lxml.
     xml = etree.tostring(doc.element, encoding="unicode")

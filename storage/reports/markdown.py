@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from convener.storage.reports.outline import (
     BulletList,
+    Chart,
     Heading,
     Outline,
     Paragraph,
@@ -21,6 +22,8 @@ from convener.storage.reports.outline import (
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _LEADING = re.compile(r"^(\d+)([.)])|^([#+\-=:])")
 _LOOKS = {"b": "**", "i": "*"}
+BAR_WIDTH = 20  # characters a full bar spans in a Markdown chart
+FILLS = ("█", "░")  # the first series dark, the second light: told apart without colour
 
 
 def md_escape(text: str | None) -> str:
@@ -58,6 +61,24 @@ def runs(parts: Sequence[Run]) -> str:
     return "".join(out)
 
 
+def text_bar(chart: Chart, value: int, series: int = 0) -> str:
+    """A bar of whole characters, `BAR_WIDTH` for the chart's scale; a count above 0 shows."""
+    if not chart.scale or not value:
+        return ""
+    return FILLS[series] * max(1, round(BAR_WIDTH * value / chart.scale))
+
+
+def chart_lines(chart: Chart) -> list[str]:
+    """A chart as a table of text bars, each followed by its number; a legend if two fills."""
+    rows = [
+        (b.label, f"{text_bar(chart, b.value, b.series)} {b.value}".strip()) for b in chart.bars
+    ]
+    lines = table((chart.what, chart.title), rows)
+    if len(chart.series) > 1:
+        lines += ["", "   ".join(f"{FILLS[i]} {md_escape(s)}" for i, s in enumerate(chart.series))]
+    return lines
+
+
 def render_outline(outline: Outline) -> str:
     """The whole document as Markdown text, ending with a newline."""
     out: list[str] = []
@@ -68,6 +89,8 @@ def render_outline(outline: Outline) -> str:
             out += [runs(block.runs), ""]
         elif isinstance(block, BulletList):
             out += [*(f"- {runs(item)}" for item in block.items), ""]
+        elif isinstance(block, Chart):
+            out += [*chart_lines(block), ""]
         else:
             rows = [*block.rows, *([("",) * len(block.header)] * block.blank_rows)]
             out += [*table(block.header, rows, block.numeric), ""]

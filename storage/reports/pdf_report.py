@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from convener.storage.reports.outline import (
     BulletList,
+    Chart,
     Heading,
     Outline,
     Paragraph,
@@ -27,6 +28,8 @@ from convener.storage.reports.outline import (
     Table,
     block_texts,
 )
+from convener.storage.reports.outline import column_widths as outline_widths
+from convener.storage.reports.pdf_chart import draw_chart
 
 MAIN, FALLBACK = "NotoSans", "NotoNaskhArabic"
 FONT_FILES = {
@@ -216,29 +219,7 @@ def _bullets(pdf: _Document, block: BulletList) -> None:
 
 def column_widths(table: Table, available: float) -> list[float]:
     """mm per column: at least the longest word, the rest shared by how long the text is."""
-    columns = (
-        list(zip(table.header, *table.rows, strict=True))
-        if table.rows
-        else [(h,) for h in table.header]
-    )
-    least, wanted = [], []
-    for cells in columns:
-        words = [len(w) for c in cells for w in c.split()] or [1]
-        least.append(max(words) * CHAR_MM + CELL_PAD_MM)
-        longest = max((len(c) for c in cells), default=1)
-        wanted.append(max(least[-1], min(longest, 45) * CHAR_MM + CELL_PAD_MM))
-    if table.tall:
-        wanted[-1] = least[-1] = max(least[-1], 40.0)
-    if sum(least) >= available:
-        return [w * available / sum(least) for w in least]
-    if sum(wanted) <= available:
-        if table.tall:  # a sheet to sign: the spare width goes to the signatures
-            wanted[-1] += available - sum(wanted)
-        return wanted  # narrow tables stay narrow
-    spare = available - sum(least)
-    extra = [w - m for w, m in zip(wanted, least, strict=True)]
-    total = sum(extra) or 1.0
-    return [m + e * spare / total for m, e in zip(least, extra, strict=True)]
+    return outline_widths(table, available, CHAR_MM, CELL_PAD_MM, signature=40.0)
 
 
 class _TableDrawer:
@@ -355,6 +336,8 @@ def draw(pdf: _Document, outline: Outline) -> None:
             pdf.ln(1.5)
         elif isinstance(block, BulletList):
             _bullets(pdf, block)
+        elif isinstance(block, Chart):
+            draw_chart(pdf, block, pdf.scripts_of, MAIN)
         else:
             _TableDrawer(pdf, block).draw()
 
@@ -362,7 +345,10 @@ def draw(pdf: _Document, outline: Outline) -> None:
 def estimate_pages(outline: Outline) -> int:
     """Roughly how many pages the outline fills, for a progress bar."""
     rows = sum(len(b.rows) + b.blank_rows for b in outline.blocks if isinstance(b, Table))
-    others = sum(len(b.items) if isinstance(b, BulletList) else 1 for b in outline.blocks)
+    others = sum(
+        len(b.items) if isinstance(b, BulletList) else len(b.bars) if isinstance(b, Chart) else 1
+        for b in outline.blocks
+    )
     return max(1, rows // 32 + others // 30 + 1)
 
 

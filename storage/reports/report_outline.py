@@ -21,6 +21,7 @@ from convener.storage.reports.outline import (
     Paragraph,
     Run,
     Table,
+    chart_of,
 )
 from convener.storage.reports.redaction import named_label
 from convener.storage.reports.tallies import Tally
@@ -74,9 +75,16 @@ def share(n: int, total: int) -> str:
     return f"{round(100 * n / total)}%" if total else ""
 
 
+# The tallies a chart follows: the proportions a donor looks for (sex, age, groups).
+CHARTED = ("Sex", "Age band", "Stakeholder group")
+
+
 def _tally(title: str, what: str, tallies: Sequence[Tally], total: int) -> list[Block]:
     rows = tuple((t.label, str(t.count), share(t.count, total)) for t in tallies)
-    return [Heading(title, 2), Table((what, "Participants", "Share"), rows, numeric=(1, 2))]
+    table = Table((what, "Participants", "Share"), rows, numeric=(1, 2))
+    if what not in CHARTED:
+        return [Heading(title, 2), table]
+    return [Heading(title, 2), table, chart_of(table, f"Participants by {what.lower()}")]
 
 
 def _participation(summary: Summary) -> list[Block]:
@@ -89,7 +97,14 @@ def _participation(summary: Summary) -> list[Block]:
             ("Walk-ins", str(part.walk_ins)),
             ("Total attended", str(part.total)),
         )
-        blocks += [Heading("Expected and attended", 2), Table(("", "People"), rows, numeric=(1,))]
+        table = Table(("", "People"), rows, numeric=(1,))
+        chart = chart_of(
+            table,
+            "Expected and attended",
+            lighter=("Expected",),
+            legend=("Attended", "Expected"),
+        )
+        blocks += [Heading("Expected and attended", 2), table, chart]
     if part.total:
         for title, what, tallies in (
             ("By sex", "Sex", part.by_sex),

@@ -3,6 +3,7 @@ an unwritable folder and lets another be typed, and asks before exporting contac
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from convener.tui.app import ConvenerApp
+from convener.tui.screens import summary as summary_screen
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.summary import SummaryScreen
 from tests.tui.conftest import SIZE, ready_for_keys, screen_text
@@ -207,3 +209,36 @@ async def test_a_restricted_export_into_a_cloud_folder_asks_twice(
         await pilot.press("enter")
         await written(pilot, app)
     assert sorted((tmp_path / "Dropbox" / "reports").iterdir())
+
+
+async def test_x_cancels_a_long_export_and_writes_nothing(
+    make_app: Callable[..., ConvenerApp],
+    sample_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long PDF (here 400 slow pages) stops at x; no file lands; the next export works."""
+    real = summary_screen.render_files
+
+    def slow_render(summary: Any, formats: Any, progress: Any) -> Any:
+        for page in range(400):
+            progress(page, 400)
+            time.sleep(0.02)
+        return real(summary, formats, progress)
+
+    monkeypatch.setattr(summary_screen, "render_files", slow_render)
+    app = make_app(start="summary", event_ref=FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_summary(pilot, app)
+        await pilot.press("e", "ctrl+u", *"out", "enter")
+        await pilot.pause(0.3)
+        assert "Writing" in screen_text(app)
+        await pilot.press("x")
+        text = await written(pilot, app)
+        assert "Not exported: export cancelled; no file was written" in text
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+        monkeypatch.setattr(summary_screen, "render_files", real)
+        await ready_for_keys(pilot)
+        await pilot.press("e", "ctrl+u", *"out", "enter")
+        assert "Written 6 files" in await written(pilot, app)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES

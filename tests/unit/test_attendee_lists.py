@@ -375,3 +375,18 @@ def test_a_list_in_other_capitals_changes_nothing(
     shouted = [row.upper() for row in ROWS[:3]]
     preview = preview_import(db, write_list(tmp_path, shouted, "upper.csv"), event["slug"])
     assert (len(preview.new), len(preview.changed), len(preview.unchanged)) == (0, 0, 3)
+
+
+def test_names_typed_in_lower_case_are_capitalised_and_others_kept(
+    db: Database, event: dict[str, Any], tmp_path: Path
+) -> None:
+    rows = [
+        "1,zia ul haq,Teacher,Govt High School,Male,",
+        "2,hina qureshi,Programme Officer,Aurat Foundation,Female,",
+        "3,SADIA BALOCH,Lecturer,University of Balochistan,Female,",
+        "4,سعدیہ بلوچ,Social Worker,Social Welfare Department,Female,",
+        "5,McLeod,Adviser,IOM,Male,",
+    ]
+    import_file(db, write_list(tmp_path, rows), event["slug"])
+    names = sorted(a["name"] for a in list_attendees(db, event["id"]))
+    assert names == sorted(["Zia ul Haq", "Hina Qureshi", "SADIA BALOCH", "سعدیہ بلوچ", "McLeod"])

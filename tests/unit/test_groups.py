@@ -42,6 +42,14 @@ from convener.storage.taxonomy import load_taxonomy
         ("", "Advocate High Court", "judiciary"),
         ("Labour Department", "", "labour"),
         ("Provincial Assembly of Balochistan", "", "legislature"),
+        # As partner lists abbreviate them.
+        ("Social Welfare Dept.", "", "child_protection"),
+        ("SWD Balochistan", "", "child_protection"),
+        ("BRSP", "Social Organiser", "civil_society"),
+        ("Balochistan Rural Support Programme", "", "civil_society"),
+        ("Women Development Deptt", "", "government"),
+        ("Irrigation Dept", "", "government"),
+        ("PCSW Balochistan", "", "government"),
     ],
 )
 def test_group_is_guessed(organisation: str, designation: str, group: str) -> None:

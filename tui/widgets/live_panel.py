@@ -1,18 +1,23 @@
-"""The live panel at the door: checked in / expected, by sex, by stakeholder group, latest."""
+"""The live panel at the door: checked in / expected, by sex, by stakeholder group, latest.
+
+Each count has a bar (the largest count's is full), drawn for the panel's width when it is
+drawn; the panel is given new counts only when a check-in changes the room.
+"""
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from convener.storage.taxonomy import load_taxonomy
+from convener.storage.taxonomy import Vocabulary, load_taxonomy
+from convener.tui.widgets.bars import CountBars
 from convener.tui.widgets.result_list import local_time
 
 
@@ -34,20 +39,22 @@ def tally(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+def labelled(counts: Counter[str], vocab: Vocabulary) -> list[tuple[str, int]]:
+    """Counts by code as (label, count), largest first; no code is "Not recorded"."""
+    return [
+        ("Not recorded" if code == "unrecorded" else vocab.label(code), n)
+        for code, n in counts.most_common()
+    ]
+
+
 def walk_in_note(n: int) -> str:
     return f" (incl. {n} walk-in{'' if n == 1 else 's'})" if n else ""
 
 
-def counts_grid() -> Table:
-    """Two columns: a label that is cut rather than wrapped, and a right-aligned count."""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", width=5)
-    return grid
-
-
 class LivePanel(Static):
     """Renders a `tally`; every name is a rich Text, so user text is never markup."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"live-panel--bar"}
 
     def show(self, counts: dict[str, Any], labels: dict[str, str] | None = None) -> None:
         """Show `counts`; `labels` names people who share a name with what tells them apart."""
@@ -62,14 +69,9 @@ class LivePanel(Static):
             # No empty headings: say what the panel will show once people arrive.
             self.update(Group(head, Text(""), Text("Nobody is in the room yet.", style="italic")))
             return
-        sex = counts_grid()
-        for code, n in counts["by_gender"].most_common():
-            label = "Not recorded" if code == "unrecorded" else tax.genders.label(code)
-            sex.add_row(Text(label), Text(str(n)))
-        groups = counts_grid()
-        for code, n in counts["by_group"].most_common():
-            label = "Not recorded" if code == "unrecorded" else tax.stakeholder_groups.label(code)
-            groups.add_row(Text(label), Text(str(n)))
+        style = self.get_component_rich_style("live-panel--bar")
+        sex = CountBars(labelled(counts["by_gender"], tax.genders), style)
+        groups = CountBars(labelled(counts["by_group"], tax.stakeholder_groups), style)
         latest = Table.grid(padding=(0, 1))
         for r in counts["latest"]:
             name = "(protected)" if r.get("protected") else labels.get(r["id"], r["name"])
