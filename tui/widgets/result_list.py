@@ -83,6 +83,7 @@ class ResultList(Widget, can_focus=False):
         self._styles: dict[bool, tuple[Style, Style, Style]] | None = None
         self._width = 0
         self._times: dict[str, str] = {}
+        self._cells: dict[tuple[object, ...], tuple[str, str]] = {}
         self.pending: set[str] = set()  # people whose check-in is still being written
         # True once the user moved the highlight (keys or mouse) since the rows were replaced:
         # only then does the highlight on an empty search mean "this person".
@@ -153,6 +154,30 @@ class ResultList(Widget, can_focus=False):
             text = self._times[stamp] = local_time(stamp)
         return text
 
+    def cells_of(self, entry: Entry, name_width: int, detail_width: int) -> tuple[str, str]:
+        """The name and detail cells of a row, remembered: typing redraws the same people."""
+        row = entry.row
+        key = (
+            entry.label,
+            bool(row.get("protected")),
+            row.get("designation"),
+            row.get("organisation"),
+            name_width,
+            detail_width,
+        )
+        cells = self._cells.get(key)
+        if cells is None:
+            if len(self._cells) > 4096:
+                self._cells.clear()
+            marker = "(protected) " if row.get("protected") else ""
+            name = cut_words(marker + entry.label, name_width - 2)
+            detail = describe(entry, detail_width - 1)
+            cells = self._cells[key] = (
+                f" {set_cell_size(name, name_width - 2)} ",
+                set_cell_size(detail, detail_width),
+            )
+        return cells
+
     def render_line(self, y: int) -> Strip:
         base = self.line_styles(False)[0]
         width = self._width
@@ -175,13 +200,12 @@ class ResultList(Widget, can_focus=False):
             status = "… saving"
         elif stamp:
             status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
-        marker = "(protected) " if row.get("protected") else ""
         name_width = min(32, width // 3) if wide else max(16, min(28, (width - status_width) // 2))
         detail_width = max(0, width - name_width - status_width)
-        name = cut_words(marker + entry.label, name_width - 2)
+        name, detail = self.cells_of(entry, name_width, detail_width)
         segments = [
-            Segment(f" {set_cell_size(name, name_width - 2)} ", style),
-            Segment(set_cell_size(describe(entry, detail_width - 1), detail_width), detail_style),
+            Segment(name, style),
+            Segment(detail, detail_style),
             Segment(status.rjust(status_width), done_style if status else style),
         ]
         strip = Strip(segments, name_width + detail_width + status_width)
