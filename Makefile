@@ -7,7 +7,7 @@ LINKED := $(VENV)/.linked
 # The installed package maps convener.storage -> storage/ (and tui/, fixtures/). A strict
 # editable install links each file, so a new file needs linking again: any change below
 # re-links (a few seconds, no network).
-PACKAGE_FILES := $(shell find storage tui fixtures -name '*.py' -o -name '*.tcss' -o -name '*.yaml' -o -name 'py.typed' 2>/dev/null)
+PACKAGE_FILES := $(shell find storage tui fixtures -name '*.py' -o -name '*.tcss' -o -name '*.yaml' -o -name 'py.typed' -o -name '*.html' 2>/dev/null)
 EDITABLE := --config-settings editable_mode=strict
 CODE := storage tui tests bench scripts
 # Standalone scripts, type-checked on their own (not part of the installed package).
@@ -20,7 +20,7 @@ PLATFORMS := linux win32 darwin
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77' wheel build
-	$(BIN)/python -m pip install --quiet -e '.[dev]' $(EDITABLE)
+	$(BIN)/python -m pip install --quiet -e '.[dev,serve,hq]' $(EDITABLE)
 	touch $(STAMP) $(LINKED)
 
 $(LINKED): $(STAMP) $(PACKAGE_FILES)

@@ -108,6 +108,7 @@ def build_bundle(wheel: Path, target: Target, out: Path) -> Path:
     shutil.copy2(wheel, folder)
     for python in PYTHONS:
         print(f"{target.name}, Python {python}: downloading wheels", flush=True)
+        # Without extras: head office's Datasette (`convener[hq]`) never goes to the field.
         download(folder, target, python, [str(wheel)])
         for _ in range(MAX_ROUNDS):
             missing = missing_requirements(folder, target, python)

@@ -17,7 +17,7 @@ from convener.storage.db.raw import Queryable
 from convener.storage.errors import NotFoundError, ValidationError
 from convener.storage.name_match import probably_same_name
 from convener.storage.records import validate_attendee
-from convener.storage.rows import audit, insert, one, update
+from convener.storage.rows import REMOVED, audit, insert, one, tombstone, update
 from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import name_key
 
@@ -323,4 +323,5 @@ def remove_attendee(db: Database, event_id: str, person_id: str) -> None:
         if not one(db, "SELECT 1 AS x FROM registrations WHERE person_id = ?", [person_id]):
             db.execute("DELETE FROM action_items WHERE owner_person_id = ?", [person_id])
             db.execute("DELETE FROM people WHERE id = ?", [person_id])
+        tombstone(db, "people", person_id, event_id, REMOVED)
         audit(db, "unregister", "person", person_id, event_id)

@@ -12,7 +12,7 @@ from convener.storage.consent import set_consent
 from convener.storage.db.migrations import device_id
 from convener.storage.errors import ValidationError
 from convener.storage.hlc import sql_order
-from convener.storage.rows import audit, hlc_now, insert, one
+from convener.storage.rows import audit, hlc_now, hlc_stamp, insert, one
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -58,8 +58,9 @@ def undo_check_in(db: Database, event_id: str, person_id: str) -> bool:
         if row is None:
             return False
         db.execute(
-            "UPDATE checkins SET undone_at = ?, undone_device_id = ?, updated_at = ? WHERE id = ?",
-            [utc_now(), device_id(db), utc_now(), row["id"]],
+            "UPDATE checkins SET undone_at = ?, undone_device_id = ?, updated_at = ?, sync_hlc = ?"
+            " WHERE id = ?",
+            [utc_now(), device_id(db), utc_now(), hlc_stamp(db, event_id), row["id"]],
         )
         audit(db, "undo_check_in", "checkin", row["id"], event_id, {"person_id": person_id})
     return True

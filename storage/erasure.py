@@ -24,7 +24,7 @@ from convener.storage.db.lock import InstanceLock, in_use_by
 from convener.storage.errors import DatabaseError, NotFoundError
 from convener.storage.events import get_event
 from convener.storage.paths import default_backup_path
-from convener.storage.rows import audit, one
+from convener.storage.rows import audit, one, tombstone
 from convener.storage.text import digits, name_key
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ def _digits_pattern(number: str, *, phone: bool) -> str | None:
     return rf"(?<!\d)(?:{country}{_SEPARATORS}|{zero}{_SEPARATORS})?{body}(?!\d)"
 
 
-def _tokens(name: str) -> list[str]:
+def name_tokens(name: str) -> list[str]:
+    """The words of a name, as erasure matches them (also for a merge, storage/sync)."""
     return [t for t in re.split(r"[\s\-.]+", unicodedata.normalize("NFC", name)) if t]
 
 
@@ -154,7 +155,7 @@ class Scrubber:
         parts: list[str] = []
         contacts: list[str] = []
         for person in people:
-            tokens = _tokens(person.get("name") or "")
+            tokens = name_tokens(person.get("name") or "")
             if tokens:
                 # Whole name: any case, spaced, hyphenated or joined ("GulBano", "Gul-Bano").
                 parts.append(r"(?<!\w)" + r"[\s\-.]*".join(map(re.escape, tokens)) + r"(?!\w)")
@@ -228,7 +229,7 @@ def _erase(
         t.casefold()
         for other, pid in db.execute("SELECT name, id FROM people").fetchall()
         if pid not in ids
-        for t in _tokens(other or "")
+        for t in name_tokens(other or "")
     }
     scrub = Scrubber(people, others)
     for pid in ids:
@@ -264,6 +265,8 @@ def _unlink(db: Database, pid: str, scope: list[str], marks: str, report: Erasur
     for checkin in checkin_ids:
         db.execute("DELETE FROM audit WHERE entity_id = ?", [checkin])
     db.execute(f"DELETE FROM checkins WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope])
+    for event_id in scope:  # a merge from another laptop must never bring them back
+        tombstone(db, "people", pid, event_id, "erased")
     report.registrations += db.execute(
         f"DELETE FROM registrations WHERE person_id = ? AND event_id IN ({marks})", [pid, *scope]
     ).rowcount
@@ -385,6 +388,7 @@ def purge_note(db: Database, note_id: str) -> None:
         db.execute("UPDATE action_items SET note_id = NULL WHERE note_id = ?", [note_id])
         db.execute("DELETE FROM audit WHERE entity_id = ?", [note_id])
         db.execute("DELETE FROM notes WHERE id = ?", [note_id])
+        tombstone(db, "notes", note_id, note["event_id"], "purged")
         audit(db, "purge", "note", "", note["event_id"])
     checkpoint_quietly(db)
 

@@ -56,3 +56,7 @@ class ValidationError(ConvenerError):
         # Located problems (`file:12: field: ...`) already name the file: say it once.
         located = bool(problems) and all(p.startswith(f"{source}:") for p in problems[:5])
         super().__init__(f"{shown}{more}" if located else f"{source}: {shown}{more}")
+
+
+class SyncRefusedError(ConvenerError):
+    """A bundle or clone file that is not taken: nothing was changed (the message says why)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from convener.storage.clock import parse_utc, utc_now
@@ -88,11 +89,17 @@ def elapsed_since_start(event: dict[str, Any], at: str) -> int | None:
 
 
 def add_note(
-    db: Database, event_id: str, fields: dict[str, Any], noted_at: str | None = None
+    db: Database,
+    event_id: str,
+    fields: dict[str, Any],
+    noted_at: str | None = None,
+    *,
+    window: str | None = None,
 ) -> dict[str, Any]:
     """Store a note stamped with the clock and the time since the session started.
 
-    Saving a note also clears the event's draft, in the same transaction.
+    Saving a note also clears the draft in the same transaction: this window's (`window`),
+    or, without one, every draft of the event.
     """
     row = validate_note(fields)
     event = get_event(db, event_id)
@@ -112,7 +119,13 @@ def add_note(
                 **row,
             },
         )
-        db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+        if window is None:
+            db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+        else:
+            db.execute(
+                "DELETE FROM drafts WHERE " + _DRAFT_KEY,
+                [event_id, this_device(db), DRAFT_SCREEN, window],
+            )
         audit(db, "create", "note", saved["id"], event_id)
     return get_note(db, saved["id"])
 
@@ -137,8 +150,11 @@ def list_notes(
     )
 
 
-def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Change a note; the previous values are kept in `note_revisions`."""
+def edit_note(
+    db: Database, note_id: str, fields: dict[str, Any], *, window: str | None = None
+) -> dict[str, Any]:
+    """Change a note; the previous values are kept in `note_revisions`. Clears the draft of
+    this edit: this window's (`window`), or, without one, every window's."""
     current = get_note(db, note_id)
     row = validate_note({**{k: current[k] for k in NOTE_FIELDS}, **fields})
     changes = {k: v for k, v in row.items() if current.get(k) != v}
@@ -152,10 +168,15 @@ def edit_note(db: Database, note_id: str, fields: dict[str, Any]) -> dict[str, A
                     "note_id": note_id,
                     "previous": json.dumps(previous, ensure_ascii=False),
                     "hlc": hlc_stamp(db, current["event_id"]),
+                    "replaced_hlc": current["sync_hlc"],
                 },
             )
             update(db, "notes", note_id, changes)
-            db.execute("DELETE FROM drafts WHERE note_id = ?", [note_id])
+            mine = "" if window is None else " AND window_id = ?"
+            db.execute(
+                "DELETE FROM drafts WHERE note_id = ?" + mine,
+                [note_id] if window is None else [note_id, window],
+            )
             audit(db, "edit", "note", note_id, current["event_id"], {"fields": sorted(changes)})
     return get_note(db, note_id)
 
@@ -198,8 +219,22 @@ def delete_note(db: Database, note_id: str, *, restore: bool = False) -> None:
         audit(db, "restore" if restore else "delete", "note", note_id, current["event_id"])
 
 
-def save_draft(db: Database, event_id: str, fields: dict[str, Any]) -> None:
-    """Keep what is being typed, so a crash or a closed terminal loses at most a second."""
+DRAFT_SCREEN = "notes"
+Alive = Callable[[str], bool]
+
+
+def save_draft(
+    db: Database,
+    event_id: str,
+    fields: dict[str, Any],
+    *,
+    window: str = "",
+    screen: str = DRAFT_SCREEN,
+) -> None:
+    """Keep what is being typed, so a crash or a closed terminal loses at most a second.
+
+    Each window keeps its own draft (event, device, screen, window): two windows on one
+    database never write over each other's."""
     text = clean_block(fields.get("text"))[:MAX_NOTE]
     row = {
         "event_id": event_id,
@@ -211,24 +246,87 @@ def save_draft(db: Database, event_id: str, fields: dict[str, Any]) -> None:
         "tags": json.dumps(fields.get("tags") or [], ensure_ascii=False),
         "agenda_item_id": fields.get("agenda_item_id") or None,
         "note_id": fields.get("note_id") or None,
+        "screen": screen,
+        "window_id": window,
     }
+    key = [event_id, this_device(db), screen, window]
     with db.atomic():
-        existing = one(db, "SELECT id FROM drafts WHERE event_id = ?", [event_id])
+        existing = one(db, "SELECT id FROM drafts WHERE " + _DRAFT_KEY, key)
         if not text:
-            db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+            db.execute("DELETE FROM drafts WHERE " + _DRAFT_KEY, key)
         elif existing:
             update(db, "drafts", existing["id"], row)
         else:
             insert(db, "drafts", row)
 
 
-def get_draft(db: Database, event_id: str) -> dict[str, Any] | None:
-    """The unsaved draft left by the last session on this event, if any."""
-    row = one(db, "SELECT * FROM drafts WHERE event_id = ?", [event_id])
+_DRAFT_KEY = "event_id = ? AND device_id = ? AND screen = ? AND window_id = ?"
+
+
+def get_draft(
+    db: Database,
+    event_id: str,
+    *,
+    window: str | None = None,
+    screen: str = DRAFT_SCREEN,
+    alive: Alive | None = None,
+) -> dict[str, Any] | None:
+    """The draft to offer a window opening `screen`: its own, else the newest one left by a
+    window that is gone (`alive` says which are not; a live window's draft is never offered).
+    Without a window (a command, a test): the newest draft of the event, whoever's."""
+    device = this_device(db)
+    row = None
+    if window is not None:
+        row = one(
+            db, "SELECT * FROM drafts WHERE " + _DRAFT_KEY, [event_id, device, screen, window]
+        )
+    if row is None and (window is None or alive is not None):
+        left = db.query(
+            "SELECT * FROM drafts WHERE event_id = ? AND device_id = ? AND screen = ?"
+            " ORDER BY updated_at DESC, rowid DESC",
+            [event_id, device, screen],
+        )
+        row = next(
+            (
+                r
+                for r in left
+                if window is None or (r["window_id"] != window and not _alive(alive, r))
+            ),
+            None,
+        )
     if row:
         row["tags"] = json.loads(row["tags"] or "[]")
     return row
 
 
-def discard_draft(db: Database, event_id: str) -> None:
-    db.execute("DELETE FROM drafts WHERE event_id = ?", [event_id])
+def _alive(alive: Alive | None, row: dict[str, Any]) -> bool:
+    return bool(row["window_id"]) and alive is not None and alive(row["window_id"])
+
+
+def claim_draft(db: Database, draft: dict[str, Any], window: str) -> bool:
+    """Make a dead window's draft this window's own (False: another window took it first)."""
+    if draft["window_id"] == window:
+        return True
+    with db.atomic():
+        db.execute(
+            "DELETE FROM drafts WHERE " + _DRAFT_KEY,
+            [draft["event_id"], draft["device_id"], draft["screen"], window],
+        )
+        cursor = db.execute(
+            "UPDATE drafts SET window_id = ? WHERE id = ? AND window_id = ?",
+            [window, draft["id"], draft["window_id"]],
+        )
+    return cursor.rowcount == 1
+
+
+def discard_draft(
+    db: Database, event_id: str, *, window: str = "", draft_id: str | None = None
+) -> None:
+    """Drop this window's draft of the event, or the one draft offered (`draft_id`)."""
+    if draft_id is not None:
+        db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+    else:
+        db.execute(
+            "DELETE FROM drafts WHERE " + _DRAFT_KEY,
+            [event_id, this_device(db), DRAFT_SCREEN, window],
+        )

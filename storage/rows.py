@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from convener.storage import lazy
-from convener.storage.clock import new_id, utc_now
-from convener.storage.db.migrations import device_id
+from convener.storage.clock import new_id, stable_id, utc_now
+from convener.storage.db.migrations import SYNCED_TABLES, device_id
 from convener.storage.db.raw import Queryable
 from convener.storage.hlc import HybridClock, Stamp
 
@@ -50,6 +50,10 @@ def stamped(db: Database, row: dict[str, Any], *, row_id: str | None = None) -> 
 def insert(db: Database, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """Insert a stamped row and return it."""
     full = stamped(db, row)
+    if table in SYNCED_TABLES and not full.get("sync_hlc"):
+        # The stamp a merge orders versions by (docs/sync.md); a new check-in or note reuses
+        # the stamp it was taken with.
+        full["sync_hlc"] = full.get("hlc") or hlc_stamp(db, full.get("event_id"))
     columns = ", ".join(full)
     marks = ", ".join("?" * len(full))
     db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(full.values()))
@@ -59,6 +63,8 @@ def insert(db: Database, table: str, row: dict[str, Any]) -> dict[str, Any]:
 def update(db: Database, table: str, row_id: str, changes: dict[str, Any]) -> None:
     """Update columns of one row and bump its `updated_at` and device."""
     values = {**changes, "updated_at": utc_now(), "device_id": this_device(db)}
+    if table in SYNCED_TABLES and "sync_hlc" not in changes:
+        values["sync_hlc"] = hlc_stamp(db, changes.get("event_id"))
     sets = ", ".join(f"{k} = ?" for k in values)
     db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
 
@@ -128,6 +134,32 @@ def audit(
     )
 
 
+# Why a person left an event's list: removed by hand (also for good, see docs/sync.md).
+REMOVED = "removed"
+
+
+def tombstone(db: Database, table: str, row_id: str, event_id: str | None, reason: str) -> None:
+    """Remember that a row was deleted, so a merge from another laptop never brings it back.
+
+    For `people` with an event, it means "this person is out of this event" (removed or
+    erased); the id is derived from what it says, so two laptops deleting the same row agree.
+    """
+    hlc = hlc_stamp(db, event_id)
+    db.execute(
+        "INSERT OR IGNORE INTO sync_tombstones(id, table_name, row_id, event_id, reason, hlc,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            stable_id("tombstone", table, row_id, event_id or ""),
+            table,
+            row_id,
+            event_id,
+            reason,
+            hlc,
+            utc_now(),
+        ],
+    )
+
+
 # --- the hybrid logical clock (storage/hlc.py) -------------------------------------------
 
 HLC_SETTING = "hlc"
@@ -169,6 +201,23 @@ def hlc_stamp(db: Database, event_id: str | None) -> str:
             {"before_ms": jump.before_ms, "after_ms": jump.after_ms, "seconds": jump.seconds},
         )
     return str(new)
+
+
+def hlc_receive(db: Database, remote: Stamp) -> None:
+    """Take in a stamp merged from another laptop: what this one stamps next sorts after it
+    (saved in the caller's transaction)."""
+    clock = hlc_clock(db)
+    saved_last, _ = _saved_hlc(db)
+    if saved_last is not None and saved_last > clock.last:
+        clock.last = Stamp(saved_last.wall_ms, saved_last.counter, clock.device)
+    if remote <= clock.last:
+        return
+    new = clock.receive(remote)
+    db.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [HLC_SETTING, json.dumps({"last": str(new), "physical_ms": clock.last_physical_ms})],
+    )
 
 
 def hlc_now(db: Database, event_id: str | None) -> tuple[str, str]:

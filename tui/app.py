@@ -11,14 +11,16 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
+from textual.actions import ActionParseResult, parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.screen import Screen
 
@@ -42,7 +44,8 @@ from convener.tui.messages import (
 from convener.tui.screens.help import HelpScreen
 from convener.tui.screens.home import HomeScreen
 from convener.tui.screens.registry import screen_for
-from convener.tui.session import Session
+from convener.tui.screens.served import ServedHome
+from convener.tui.session import Restriction, Session
 from convener.tui.widgets.top_bar import TopBar
 
 StartScreen = str | None
@@ -87,6 +90,7 @@ class ConvenerApp(App[int]):
         read_only: bool = False,
         read_only_reason: str = "",
         clock: Callable[[], float] | None = None,
+        restriction: Restriction | None = None,
     ) -> None:
         super().__init__()
         output_guard.install()
@@ -113,6 +117,7 @@ class ConvenerApp(App[int]):
             read_only_reason=read_only_reason,
             clock=self.clock,
             on_event_changed=self._event_changed,
+            restriction=restriction,
         )
 
     @property
@@ -157,6 +162,11 @@ class ConvenerApp(App[int]):
         except ConvenerError as exc:
             self.exit(1, message=f"convener: {exc}")
             return
+        if not self.read_only:
+            self.session.window.hold()
+        if self.session.restriction is not None:
+            await self.open_served_event(self.session.restriction)
+            return
         await self.push_screen(HomeScreen())
         self.warn_if_exposed()
         if self.read_only and self.read_only_reason:
@@ -188,8 +198,23 @@ class ConvenerApp(App[int]):
             return
         await self.open_event(event, self.start or "checkin")
 
+    async def open_served_event(self, bounds: Restriction) -> None:
+        """A browser session: its one event's own bottom screen, then its notes."""
+        try:
+            event = await self.session.db.read(lambda db: get_event(db, bounds.event_ref))
+        except ConvenerError as exc:
+            self.exit(1, message=f"convener: {exc}")
+            return
+        self.session.restriction = replace(bounds, event_id=event["id"])
+        await self.push_screen(ServedHome(event))
+        await self.open_event(event, "notes")
+
     async def open_event(self, event: dict[str, Any], where: str, *, replace: bool = False) -> None:
         """Make `event` current and show one of its screens (in the current one's place)."""
+        refused = self.session.screen_refusal(event, where)
+        if refused:
+            self.notify(refused, severity="warning", markup=False)
+            return
         self.session.current_event = event
         if replace:
             await self.switch_screen(screen_for(where, event))
@@ -224,18 +249,40 @@ class ConvenerApp(App[int]):
         for bar in self.screen.query(TopBar):
             bar.refresh_state()
 
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key, palette command and click runs its action through here: a browser
+        session's bounds are enforced on the action itself, not by hiding its key."""
+        _, name, params = parse(action) if isinstance(action, str) else action
+        refused = self.session.refusal(name, params)
+        if refused:
+            self.notify(refused, severity="warning", markup=False)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key binding of the current screen is also a palette command."""
-        yield from super().get_system_commands(screen)
+        """Every key binding of the current screen is also a palette command (a browser
+        session gets only those its bounds allow, none of Textual's own)."""
+        if self.session.restriction is None:
+            yield from super().get_system_commands(screen)
         seen: set[str] = set()
         for binding in [*screen.BINDINGS, *self.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.action in seen or binding.action in ("quit", "command_palette"):
+                continue
+            _, name, params = parse(binding.action)
+            if self.session.restriction is not None and (
+                self.session.refusal(name, params) or screen.check_action(name, params) is False
+            ):
                 continue
             seen.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
@@ -253,6 +300,7 @@ class ConvenerApp(App[int]):
 
     def on_unmount(self) -> None:
         self.writer.close()
+        self.session.window.release()
 
 
 def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
@@ -274,6 +322,7 @@ def run_app(
     event_ref: str | None = None,
     demo: bool = False,
     read_only: bool = False,
+    restriction: Restriction | None = None,
 ) -> int:
     """Run the TUI holding the instance guard shared: windows write side by side."""
     lock = InstanceLock(db_path)
@@ -285,6 +334,7 @@ def run_app(
         demo=demo,
         read_only=read_only,
         read_only_reason=reason,
+        restriction=restriction,
     )
     _install_hangup_handlers(app)
     # Open the database (integrity check, migrations) while Textual starts the terminal and

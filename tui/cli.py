@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sqlite3
 import sys
@@ -33,9 +34,13 @@ from convener.storage.imports.sample import load_sample
 from convener.storage.paths import cloud_synced, default_backup_path, default_db_path
 from convener.storage.reports.export import export_event, parse_formats
 from convener.storage.reports.formats import NAMES
-from convener.storage.reports.levels import FULL, Level, level_named
+from convener.storage.reports.hq_export import export_hq
+from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
+from convener.tui.cli_sync import add_parsers, cmd_device, cmd_sync
+from convener.tui.hq_cli import add_hq_parser, cmd_hq
+from convener.tui.session import Restriction
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+HQ_FORMAT = "hq"
 EVENT_HELP = "slug, id, the start of a slug, or words of the title"
 
 
@@ -92,12 +98,31 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=f"open {what} of EVENT")
         p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p = sub.add_parser(
+        "serve",
+        help="let one browser on this network take notes for EVENT (needs convener[serve])",
+    )
+    p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this laptop only; 0.0.0.0: the hotspot)",
+    )
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--allow-checkin", action="store_true", help="the browser may also check people in"
+    )
+    # What each browser tab runs (`convener serve` starts it): no help, not listed.
+    p = sub.add_parser("served-session")
+    p.add_argument("event")
+    p.add_argument("--allow-checkin", action="store_true")
     p = sub.add_parser("export", help="write the summary and data files of EVENT")
     p.add_argument("event", metavar="EVENT", help=EVENT_HELP)
     p.add_argument(
         "--format",
         default=",".join(NAMES),
-        help=f"comma-separated: {', '.join(NAMES)} (default: all)",
+        help=f"comma-separated: {', '.join(NAMES)} (default: all); or {HQ_FORMAT} alone: "
+        "the head-office file (docs/hq.md)",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="folder (default: one per event)")
     p.add_argument(
@@ -130,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="erase them from every event in the database, and their contact details",
     )
+    add_parsers(sub)
+    add_hq_parser(sub)
     return parser
 
 
@@ -146,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code = handler(db_path, args)
-        if handler is not cmd_open:  # the app says it in a notification instead
+        if handler not in (cmd_open, cmd_hq):  # the app says it in a notification instead
             warn_if_exposed(db_path)
         return code
     except AmbiguousEventError as exc:
@@ -195,6 +222,37 @@ def cmd_open(db_path: Path, args: argparse.Namespace) -> int:
         demo=args.command == "demo",
         read_only=args.read_only,
     )
+
+
+def cmd_serve(db_path: Path, args: argparse.Namespace) -> int:
+    """`convener serve EVENT`: only now are aiohttp and textual-serve imported."""
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path} does not exist: set up the event first")
+    with connect(db_path, read_only=True) as db:
+        event = find_event(db, args.event)
+    try:
+        served = importlib.import_module("convener.tui.serve")
+    except ImportError:
+        print(
+            "convener: serving to a browser needs the optional extra: "
+            "pip install 'convener[serve]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    result: int = served.serve(
+        db_path,
+        str(event["slug"]),
+        str(event["title"]),
+        host=args.host,
+        port=args.port,
+        allow_checkin=args.allow_checkin,
+    )
+    return result
+
+
+def cmd_served_session(db_path: Path, args: argparse.Namespace) -> int:
+    """One browser tab's window: restricted to the event (tui/session.py Restriction)."""
+    return run_app(db_path, restriction=Restriction(args.event, allow_checkin=args.allow_checkin))
 
 
 def cmd_import(db_path: Path, args: argparse.Namespace) -> int:
@@ -288,6 +346,8 @@ def held(db_path: Path) -> Iterator[None]:
 
 
 def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
+    if args.format.strip().lower() == HQ_FORMAT:
+        return _export_hq(db_path, args)
     formats = parse_formats(args.format)  # a mistyped format is said before the file opens
     level = FULL if args.unredacted else level_named(args.level)
     with connect(db_path, read_only=True) as db:
@@ -301,6 +361,16 @@ def cmd_export(db_path: Path, args: argparse.Namespace) -> int:
             f"this computer; the {level.label.lower()} export names people",
             file=sys.stderr,
         )
+    return 0
+
+
+def _export_hq(db_path: Path, args: argparse.Namespace) -> int:
+    """The head-office file: always the public level (docs/hq.md)."""
+    if args.unredacted or level_named(args.level) is not PUBLIC:
+        print("convener: the hq file is always written at the public level", file=sys.stderr)
+        return EXIT_USAGE
+    with connect(db_path, read_only=True) as db:
+        print(export_hq(db, str(find_event(db, args.event)["slug"]), args.out))
     return 0
 
 
@@ -362,7 +432,7 @@ def cmd_erase(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-WRITING = ("import", "restore", "erase", "sample")
+WRITING = ("import", "restore", "erase", "sample", "sync", "device")
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "import": cmd_import,
     "events": cmd_events,
@@ -372,6 +442,11 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,
+    "sync": cmd_sync,
+    "device": cmd_device,
+    "serve": cmd_serve,
+    "served-session": cmd_served_session,
+    "hq": cmd_hq,
 }
 
 

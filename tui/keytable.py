@@ -23,9 +23,11 @@ from convener.tui.screens.import_file import ImportScreen
 from convener.tui.screens.note_links import AnswerPicker, ToWhomPrompt
 from convener.tui.screens.note_prompts import DraftPrompt, KindPicker
 from convener.tui.screens.notes import NotesScreen
+from convener.tui.screens.served import ServedHome
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.setup_attendee import AttendeeForm
 from convener.tui.screens.summary import SummaryScreen
+from convener.tui.screens.sync_import import SyncImportScreen
 from convener.tui.screens.walkin import WalkInScreen
 
 # Every screen and dialog a coordinator meets, in the order of the day.
@@ -43,8 +45,10 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("To whom a note is addressed", ToWhomPrompt),
     ("Action item form", ActionItemScreen),
     ("Summary and export", SummaryScreen),
+    ("Merge bundles from other laptops", SyncImportScreen),
     ("Confirmation", ConfirmScreen),
     ("Help", HelpScreen),
+    ("Browser session (convener serve)", ServedHome),
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convener.storage import lazy
+from convener.storage.clock import new_id
 from convener.storage.db.integrity import private_copy
 from convener.storage.db.lock import InstanceLock, in_use_by
 from convener.storage.db.raw import open_raw, schema_version
@@ -101,6 +102,7 @@ def restore_from(src: Path, db_path: Path) -> Path:
             f"{db_path} is open in {in_use_by(holder)}; close it first, then restore"
         )
     try:
+        replaced_device = _device_of(db_path)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
         if db_path.exists():
@@ -112,9 +114,40 @@ def restore_from(src: Path, db_path: Path) -> Path:
             backup_to(lazy.database(source), db_path)
         finally:
             source.close()
+        _own_device_id(db_path, replaced_device)
     finally:
         lock.release()
     return kept
+
+
+def _device_of(path: Path) -> str | None:
+    """The device id of the database at `path` (None: no file, or it cannot be read)."""
+    if not path.exists():
+        return None
+    try:
+        conn = open_raw(path, read_only=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def _own_device_id(db_path: Path, replaced: str | None) -> None:
+    """A restored backup stamps rows as this laptop only when it replaces this laptop's own
+    database; copied to another laptop (or onto a fresh one) it gets a new device id, so two
+    laptops never stamp the same id and their sync bundles still merge (docs/sync.md)."""
+    restored = _device_of(db_path)
+    if restored is None or restored == replaced:
+        return
+    conn = open_raw(db_path)
+    try:
+        with conn:
+            conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", [new_id()])
+    finally:
+        conn.close()
 
 
 def _keep_current(db_path: Path, kept: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sys
 import threading
 from dataclasses import dataclass
@@ -248,3 +249,85 @@ def _win_unlock(fd: int, offset: int, size: int) -> None:
     os.lseek(fd, offset, os.SEEK_SET)
     with contextlib.suppress(OSError):  # not all of the range was locked
         msvcrt.locking(fd, msvcrt.LK_UNLCK, size)
+
+
+# --- each window's mark: is the window that wrote a draft still open? ---------------------
+
+
+class WindowMark:
+    """This window's mark, `<db>.windows/<id>`, locked for as long as the window is open.
+
+    A draft names the window that keeps it; another window asks `window_alive` before
+    offering that draft, so a live window's draft is never taken over, and a crashed
+    window's is (the OS drops the lock with the process, even after kill -9)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.id = secrets.token_hex(8)
+        self.folder = marks_folder(db_path)
+        self.path = self.folder / self.id
+        self._fd: int | None = None
+
+    def hold(self) -> None:
+        """Take the mark (a window that cannot only loses the draft hand-over, not data)."""
+        if self._fd is not None:
+            return
+        for _ in range(3):  # another window may remove the empty folder between the two
+            ensure_private_dir(self.folder)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            return
+        if _lock(fd, exclusive=True) is False:
+            os.close(fd)
+            return
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            _unlock_fd(fd)
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            with contextlib.suppress(OSError):  # the last window leaves no folder behind
+                self.folder.rmdir()
+
+
+def marks_folder(db_path: Path) -> Path:
+    real = db_path.resolve()
+    return real.with_name(real.name + ".windows")
+
+
+def window_alive(db_path: Path, window_id: str) -> bool:
+    """True while the window `window_id` is open on this computer (its mark is locked)."""
+    if not window_id or not window_id.isalnum():
+        return False
+    path = marks_folder(db_path) / window_id
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False  # no mark: the window ended (or never was)
+    try:
+        if _lock(fd, exclusive=True) is False:
+            return True
+        _unlock_fd(fd)
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        path.unlink()  # a crashed window's mark: tidy it away
+    return False
+
+
+def _unlock_fd(fd: int) -> None:
+    if _kind() == "none":
+        return
+    if sys.platform == "win32":
+        _win_unlock(fd, LOCKED_BYTE, SLOTS)
+        return
+    lazy.posix_locks().flock(fd, lazy.posix_locks().LOCK_UN)

@@ -7,6 +7,7 @@ taken next to it. Add migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -347,12 +348,74 @@ def backfill_stamp(at: str, device: str, counter: int) -> str:
     return f"{round(moment.timestamp() * 1000):015d}-{counter:05d}-{device}"
 
 
+SYNCED_TABLES = (
+    "events",
+    "agenda_items",
+    "people",
+    "registrations",
+    "checkins",
+    "notes",
+    "action_items",
+)
+
+
+def m006_sync(db: Database) -> None:
+    """Several laptops at one event (docs/sync.md): each shared row carries the HLC stamp of
+    its last change (`sync_hlc`), a note's earlier version says which version it replaced
+    (`replaced_hlc`) and whether a merge kept it (`kept_by`), and deletions leave tombstones."""
+    for table in SYNCED_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sync_hlc TEXT")
+    db.execute("ALTER TABLE note_revisions ADD COLUMN replaced_hlc TEXT")
+    db.execute("ALTER TABLE note_revisions ADD COLUMN kept_by TEXT")
+    db.execute(
+        "CREATE TABLE sync_tombstones (id TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
+        " row_id TEXT NOT NULL, event_id TEXT, reason TEXT, hlc TEXT, created_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX sync_tombstones_event ON sync_tombstones(event_id)")
+
+
+def m007_drafts_per_window(db: Database) -> None:
+    """Drafts kept per (event, device, screen, window): two windows on one database each
+    keep their own, and a window that died leaves its draft for the next one to offer.
+    Drafts from before are nobody's (window ''), so the next window offers them."""
+    db.execute("ALTER TABLE drafts ADD COLUMN screen TEXT NOT NULL DEFAULT 'notes'")
+    db.execute("ALTER TABLE drafts ADD COLUMN window_id TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP INDEX IF EXISTS drafts_event")
+    db.execute("CREATE UNIQUE INDEX drafts_key ON drafts(event_id, device_id, screen, window_id)")
+# A new event gets its head-office secret as it is inserted, however it is inserted (the
+# app, an event file, a clone from another laptop keeps the one it brings).
+HQ_SECRET_TRIGGER = """
+CREATE TRIGGER events_hq_secret AFTER INSERT ON events WHEN NEW.hq_secret IS NULL
+BEGIN
+  UPDATE events SET hq_secret = lower(hex(randomblob(32))) WHERE id = NEW.id;
+END
+"""
+
+
+def m008_hq_secret(db: Database) -> None:
+    """A random secret per event (docs/hq.md): the key of the pseudonyms in head-office files.
+
+    It travels with the event to every laptop that works on it, so two door laptops give a
+    person the same pseudonyms, and it is never written into a head-office file, so head
+    office cannot link one person's pseudonyms across dimensions. Existing events get one.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN hq_secret TEXT")
+    for (event_id,) in db.execute("SELECT id FROM events").fetchall():
+        db.execute(
+            "UPDATE events SET hq_secret = ? WHERE id = ?", [secrets.token_hex(32), event_id]
+        )
+    db.execute(HQ_SECRET_TRIGGER)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "consent per event", m002_consent_per_event),
     (3, "application_id", m003_application_id),
     (4, "report_fields", m004_report_fields),
     (5, "hybrid logical clock", m005_hlc),
+    (6, "sync between laptops", m006_sync),
+    (7, "drafts per window", m007_drafts_per_window),
+    (8, "head-office secret per event", m008_hq_secret),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -32,7 +32,7 @@ from convener.storage.events import get_event
 from convener.storage.groups import guess_group
 from convener.storage.imports.attendee_sheet import has_data, read_sheet
 from convener.storage.records import ATTENDEE_FLAGS, Problems, as_flag, validate_attendee
-from convener.storage.rows import audit, this_device, update
+from convener.storage.rows import audit, hlc_stamp, this_device, update
 from convener.storage.text import capitalise_name, clean_line, id_key, name_key, phone_key
 
 if TYPE_CHECKING:
@@ -576,7 +576,12 @@ def _insert_new(db: Database, event_id: str, new: list[NewPerson], now: str) -> 
     for table, rows in (("people", people), ("registrations", registrations)):
         if not rows:
             continue
-        stamps = {"created_at": now, "updated_at": now, "device_id": device}
+        stamps = {
+            "created_at": now,
+            "updated_at": now,
+            "device_id": device,
+            "sync_hlc": hlc_stamp(db, event_id),  # one stamp for the list (docs/sync.md)
+        }
         columns = [*rows[0], *stamps]
         marks = ", ".join("?" * len(columns))
         db.conn.executemany(
@@ -594,9 +599,9 @@ def _write(db: Database, event_id: str, plan: ImportPreview) -> None:
             if change.field == "consent":
                 db.execute(
                     "UPDATE registrations SET consent = ?, consent_source = 'file',"
-                    " consent_basis = 'registration_form', consent_at = ?, updated_at = ?"
-                    " WHERE event_id = ? AND person_id = ?",
-                    [change.new, now, now, event_id, changed.person_id],
+                    " consent_basis = 'registration_form', consent_at = ?, updated_at = ?,"
+                    " sync_hlc = ? WHERE event_id = ? AND person_id = ?",
+                    [change.new, now, now, hlc_stamp(db, event_id), event_id, changed.person_id],
                 )
                 continue
             people_changes[change.field] = change.new
@@ -619,7 +624,7 @@ def _write(db: Database, event_id: str, plan: ImportPreview) -> None:
     for kept in matched:
         if kept.ref:  # the reference this list gives them, so the next list finds them
             db.execute(
-                "UPDATE registrations SET list_ref = ? WHERE event_id = ? AND person_id = ?"
-                " AND coalesce(list_ref, '') != ?",
-                [kept.ref, event_id, kept.person_id, kept.ref],
+                "UPDATE registrations SET list_ref = ?, sync_hlc = ? WHERE event_id = ?"
+                " AND person_id = ? AND coalesce(list_ref, '') != ?",
+                [kept.ref, hlc_stamp(db, event_id), event_id, kept.person_id, kept.ref],
             )

@@ -3,6 +3,7 @@ target platform's markers, because pip evaluates them for the machine it runs on
 
 from __future__ import annotations
 
+import tomllib
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -70,3 +71,23 @@ def test_nothing_missing_once_all_are_there(bundler: ModuleType, folder: Path) -
         make_wheel(folder, name, "1.0")
     for key in ("windows", "linux"):
         assert bundler.missing_requirements(folder, bundler.TARGETS[key], "3.11") == []
+
+
+def test_head_offices_datasette_never_goes_into_the_field_bundle(
+    bundler: ModuleType, tmp_path: Path
+) -> None:
+    """The wheel's own requirements, as built from pyproject.toml: `hq` is an extra."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    hq = project["project"]["optional-dependencies"]["hq"]
+    assert hq == ["datasette==0.65.5"]
+    make_wheel(
+        tmp_path,
+        "convener",
+        "0.1.0",
+        *project["project"]["dependencies"],
+        *(f'{r}; extra == "hq"' for r in hq),
+    )
+    for target in bundler.TARGETS.values():
+        missing = bundler.missing_requirements(tmp_path, target, "3.11")
+        assert "sqlcipher3>=0.6.4" in missing
+        assert not [r for r in missing if r.lower().startswith("datasette")]

@@ -18,8 +18,10 @@ from tests.tui.test_setup import open_setup, settle, table_names
 
 
 def held_by_file(db_path: Path, text: str) -> bool:
-    data = b"".join(
-        p.read_bytes() for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)
+    data = b"".join(  # the database, its WAL and lock files (not the windows' mark folder)
+        p.read_bytes()
+        for p in db_path.parent.iterdir()
+        if p.name.startswith(db_path.name) and p.is_file()
     )
     return any(text.encode(codec) in data for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 

@@ -172,8 +172,15 @@ RULES: tuple[tuple[str, object, object], ...] = (
         lambda t: _in(t, "convener") and not _in(t, "convener.storage.db", *BASE),
     ),
     (
-        "storage's root modules never import storage.imports or storage.reports",
+        "storage's root modules never import storage.imports, storage.reports or storage.sync",
         _storage_root,
+        lambda t: _in(
+            t, "convener.storage.imports", "convener.storage.reports", "convener.storage.sync"
+        ),
+    ),
+    (
+        "storage.sync never imports storage.imports or storage.reports",
+        lambda m: _in(m, "convener.storage.sync"),
         lambda t: _in(t, "convener.storage.imports", "convener.storage.reports"),
     ),
     (

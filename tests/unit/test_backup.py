@@ -156,6 +156,41 @@ def test_restore_into_a_new_location(db: Database, quetta: dict[str, Any], tmp_p
     assert not kept.exists()  # there was nothing to keep
 
 
+def device_of(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_restore_over_the_same_laptop_keeps_its_device_id(
+    db: Database, quetta: dict[str, Any], db_path: Path, tmp_path: Path
+) -> None:
+    backup = backup_to(db, tmp_path / "b.db")
+    db.close()
+    before = device_of(db_path)
+    restore_from(backup, db_path)
+    assert device_of(db_path) == before
+
+
+def test_a_backup_restored_on_another_laptop_gets_its_own_device_id(
+    db: Database, quetta: dict[str, Any], db_path: Path, tmp_path: Path
+) -> None:
+    """Otherwise the copy stamps the first laptop's id and their bundles cannot be told apart."""
+    backup = backup_to(db, tmp_path / "b.db")
+    db.close()
+    first = device_of(db_path)
+    fresh = tmp_path / "laptop2" / "convener.db"
+    restore_from(backup, fresh)
+    other = tmp_path / "laptop3" / "convener.db"
+    connect(other).close()
+    third = device_of(other)
+    restore_from(backup, other)
+    assert len({first, device_of(fresh), device_of(other), third}) == 4
+    assert len(names(fresh)) == len(names(other)) == 41
+
+
 # --- the instance lock ---------------------------------------------------------------------
 
 

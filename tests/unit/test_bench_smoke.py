@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from bench import generate, screen_figures, storage_figures  # noqa: E402
+from bench import generate, screen_figures, storage_figures, sync_figures  # noqa: E402
 from bench.report import Figure, render, write_json  # noqa: E402
 
 
@@ -111,3 +111,11 @@ def test_format_figures_time_each_format_against_its_target(
     assert {f.key: f.limit for f in figures}["format-pdf"] == 30.0
     sample = storage_figures.sample_pdf_figure(tmp_path, repeats=1)
     assert sample.key == "sample-pdf" and (sample.convener or 0) > 0 and sample.limit == 2.0
+
+
+def test_the_sync_bench_runs_and_prints_its_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sync_figures.main(["--people", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "three bundles imported in" in out
+    active, people = map(int, re.search(r"(\d+) active check-ins for (\d+) distinct", out).groups())  # type: ignore[union-attr]
+    assert active == people > 0

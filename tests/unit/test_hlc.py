@@ -132,8 +132,9 @@ def test_clock_moved_back_mid_session_keeps_notes_in_order_everywhere(
     tmp_path: Path, quetta: None
 ) -> None:
     db = connect(tmp_path / "c.db")
-    event_id, speaker = event_with_speaker(db)
+    # The fake clock from the start: creating the event stamps rows too (sync_hlc).
     wall, elapsed = fake_clock(db, T0)
+    event_id, speaker = event_with_speaker(db)
     first = add_note(
         db, event_id, {"text": "First: the shelter has no budget", "speaker_id": speaker}
     )
@@ -160,8 +161,8 @@ def test_clock_moved_back_mid_session_keeps_notes_in_order_everywhere(
 def test_a_restart_never_goes_backwards(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     db = connect(path)
-    event_id, person_id = event_with_speaker(db)
     fake_clock(db, T0)
+    event_id, person_id = event_with_speaker(db)
     before = check_in(db, event_id, person_id).attendee
     db.close()
     again = connect(path)  # the next morning, with the clock wrongly an hour behind

@@ -11,15 +11,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
-from convener.storage.errors import ConvenerError
+from convener.storage.db.raw import passphrase_from_env
+from convener.storage.errors import ConvenerError, SyncRefusedError
 from convener.storage.events import delete_event, list_events
 from convener.storage.imports.dispatch import import_file
 from convener.storage.imports.sample import ensure_sample
+from convener.storage.sync.bundle import bundles_in, import_bundle
 from convener.tui.messages import OpenEventScreen
 from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup import SetupScreen
+from convener.tui.screens.sync_import import SyncImportScreen
 from convener.tui.widgets.result_list import cut_words
 from convener.tui.widgets.top_bar import TopBar
 
@@ -72,6 +75,7 @@ class HomeScreen(ConvenerScreen):
         Binding("n", "new_event", "New", id="home-new"),
         Binding("i", "import_file", "Import", id="home-import"),
         Binding("l", "load_sample", "Sample", id="home-sample"),
+        Binding("y", "sync_import", "Sync", show=False, id="home-sync"),
         Binding("d", "delete_event", "Delete", show=False, id="home-delete"),
     ]
 
@@ -205,6 +209,24 @@ class HomeScreen(ConvenerScreen):
                 self.reload()
 
         self.app.push_screen(ImportScreen(importer, what, previewer=previewer), done)
+
+    def action_sync_import(self) -> None:
+        """Merge other laptops' bundles of an event (docs/sync.md)."""
+
+        async def merger(path: Path, code: str) -> list[str]:
+            try:
+                header, report = await self.session.db.write(
+                    lambda db: import_bundle(db, path, code or passphrase_from_env() or "")
+                )
+            except SyncRefusedError as exc:
+                return [str(exc)]
+            return [f"{path.name}: merged into {header['event_slug']}", *report.lines()]
+
+        def done(merged: bool | None) -> None:
+            if merged:
+                self.reload()
+
+        self.app.push_screen(SyncImportScreen(merger, bundles_in), done)
 
     def action_delete_event(self) -> None:
         event = self.highlighted()

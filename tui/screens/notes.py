@@ -306,9 +306,10 @@ class NotesScreen(NotesBase):
 
     def save_job(self, state: ComposerState) -> Any:
         event_id, fields, note_id = self.event["id"], state.note_fields(), state.note_id
+        window = self.session.window_id
         if note_id:
-            return lambda db: edit_note(db, note_id, fields)
-        return lambda db: add_note(db, event_id, fields)
+            return lambda db: edit_note(db, note_id, fields, window=window)
+        return lambda db: add_note(db, event_id, fields, window=window)
 
     # --- editing --------------------------------------------------------------------------
 

@@ -73,8 +73,9 @@ class DraftKeeper:
         self.dirty = False
         self.first_unsaved = None
         fields, event_id = self.state().draft_fields(), self.event_id
+        window = self.session.window_id
         try:
-            await self.session.db.write(lambda db: save_draft(db, event_id, fields))
+            await self.session.db.write(lambda db: save_draft(db, event_id, fields, window=window))
         except ConvenerError:
             self.dirty = True  # the save indicator says why; the next pause retries
 
@@ -83,9 +84,10 @@ class DraftKeeper:
         if not self.dirty or self.session.read_only:
             return
         fields, event_id = self.state().draft_fields(), self.event_id
-        self.session.writer.submit(lambda db: save_draft(db, event_id, fields)).result(
-            timeout=FLUSH_TIMEOUT
-        )
+        window = self.session.window_id
+        self.session.writer.submit(
+            lambda db: save_draft(db, event_id, fields, window=window)
+        ).result(timeout=FLUSH_TIMEOUT)
         self.dirty = False
 
     def flush_later(self) -> None:
@@ -94,7 +96,8 @@ class DraftKeeper:
             self.timer.stop()
         if self.dirty and not self.session.read_only:
             fields, event_id = self.state().draft_fields(), self.event_id
-            self.session.writer.submit(lambda db: save_draft(db, event_id, fields))
+            window = self.session.window_id
+            self.session.writer.submit(lambda db: save_draft(db, event_id, fields, window=window))
             self.dirty = False
 
 

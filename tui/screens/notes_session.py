@@ -19,7 +19,15 @@ from convener.storage.attendees import list_attendees
 from convener.storage.erasure import purge_note
 from convener.storage.errors import ConvenerError
 from convener.storage.events import agenda, end_session, get_event, start_session
-from convener.storage.notes import delete_note, discard_draft, get_draft, list_notes, note_history
+from convener.storage.notes import (
+    claim_draft,
+    delete_note,
+    discard_draft,
+    get_draft,
+    list_notes,
+    note_history,
+)
+from convener.tui.messages import DatabaseChanged
 from convener.tui.screens.action_item import ActionItemScreen
 from convener.tui.screens.base import ConvenerScreen, in_background, later
 from convener.tui.screens.confirm import ConfirmScreen
@@ -31,6 +39,15 @@ from convener.tui.widgets.result_list import local_time
 from convener.tui.widgets.speaker_picker import SpeakerChooser
 from convener.tui.widgets.timeline import Timeline, speaker_of
 from convener.tui.widgets.top_bar import TopBar
+
+Rows = list[dict[str, Any]]
+
+
+def changed(rows: list[dict[str, Any]], shown: list[dict[str, Any]]) -> bool:
+    """Do the rows read now differ from those on screen (added, removed or edited)?"""
+    return {(r["id"], r.get("updated_at")) for r in rows} != {
+        (r["id"], r.get("updated_at")) for r in shown
+    }
 
 
 def status_line(
@@ -92,6 +109,7 @@ class NotesBase(ConvenerScreen):
     def load_job(self) -> Any:
         """Everything the screen shows, read in one trip to the database thread."""
         event_id = self.event["id"]
+        window, alive = self.session.window_id, self.session.window_alive
 
         def job(db: Any) -> dict[str, Any]:
             notes = list_notes(db, event_id)
@@ -102,12 +120,55 @@ class NotesBase(ConvenerScreen):
                 "edited": {n["id"] for n in notes if note_history(db, n["id"])},
                 "agenda": agenda(db, event_id),
                 "actions": list_action_items(db, event_id),
-                "draft": get_draft(db, event_id),
+                "draft": get_draft(db, event_id, window=window, alive=alive),
             }
 
         return job
 
+    # --- what other windows write ------------------------------------------------------------
+
+    saving = 0  # notes of this window not yet committed (NotesScreen counts them)
+    attendees_seen: Rows | None = None
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Another window (or `convener import`) committed: show its notes within a second.
+        Only an outside commit sends this, so an idle screen is never redrawn."""
+        self.run_worker(self.show_outside_changes(), group="notes-outside", exclusive=True)
+
+    async def show_outside_changes(self) -> None:
+        if self.saving:  # our own note is on its way: look again once it has landed
+            self.set_timer(0.5, lambda: self.post_message(DatabaseChanged()))
+            return
+        event_id = self.event["id"]
+
+        def job(db: Any) -> tuple[Rows, set[str], Rows, Rows]:
+            notes = list_notes(db, event_id)
+            edited = {n["id"] for n in notes if note_history(db, n["id"])}
+            return notes, edited, list_action_items(db, event_id), list_attendees(db, event_id)
+
+        try:
+            notes, edited, actions, attendees = await self.session.db.read(job)
+        except ConvenerError:
+            return  # the next change tries again; the save indicator says what is wrong
+        timeline = self.timeline
+        if changed(notes, list(timeline.notes.values())) or edited != timeline.edited:
+            chosen = timeline.highlighted_option
+            at_end = timeline.highlighted in (None, timeline.option_count - 1)
+            timeline.show(notes, edited)
+            if chosen is not None and chosen.id in timeline.notes and not at_end:
+                timeline.highlighted = timeline.get_option_index(chosen.id)
+            self.refresh_composer()
+        if changed(actions, list(self.action_rows.values())):
+            self.show_actions(actions)
+        if attendees != self.attendees_seen:  # a check-in at the door: who is in changed
+            self.attendees_seen = attendees
+            self.chooser = SpeakerChooser(attendees)
+            self.refresh_speakers()
+
     def refresh_composer(self) -> None:
+        raise NotImplementedError
+
+    def refresh_speakers(self) -> None:
         raise NotImplementedError
 
     def fill_inputs(self) -> None:
@@ -131,8 +192,18 @@ class NotesBase(ConvenerScreen):
         person = draft.get("speaker_id")
         label = self.chooser.label_for(person) if person else str(draft.get("speaker_text") or "")
 
+        event_id, window = self.event["id"], self.session.window_id
+
         async def answered(restore: bool | None) -> None:
-            if restore:
+            if not restore:
+                draft_id = draft["id"]
+                await self.session.db.write(
+                    lambda db: discard_draft(db, event_id, draft_id=draft_id)
+                )
+                self.notify("Draft discarded.")
+            elif not await self.session.db.write(lambda db: claim_draft(db, draft, window)):
+                self.notify("Another window restored that draft first.")
+            else:
                 if draft.get("note_id") and draft["note_id"] not in self.timeline.notes:
                     draft["note_id"] = None  # the note it edited is gone: keep it as a new one
                 if draft.get("note_id"):
@@ -141,10 +212,6 @@ class NotesBase(ConvenerScreen):
                 self.fill_inputs()
                 self.query_one("#note").focus()
                 self.notify("Draft restored: Enter saves it.")
-            else:
-                event_id = self.event["id"]
-                await self.session.db.write(lambda db: discard_draft(db, event_id))
-                self.notify("Draft discarded.")
             self.ask_start()
 
         self.app.push_screen(DraftPrompt(draft, label), later(self, answered))
