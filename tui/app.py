@@ -72,6 +72,8 @@ class ConvenerApp(App[int]):
         (100, "-medium"),
         (150, "-wide"),
     ]
+    # Below 30 rows the note box grows to five lines, not six.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (as above)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-alt"),

@@ -39,8 +39,8 @@ from convener.storage.reports.levels import FULL, PUBLIC, Level, level_named
 from convener.storage.reports.signin_sheet import export_sheet
 from convener.tui.app import run_app
 from convener.tui.cli_sync import add_parsers, cmd_device, cmd_sync
-from convener.tui.session import Restriction
 from convener.tui.hq_cli import add_hq_parser, cmd_hq
+from convener.tui.session import Restriction
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

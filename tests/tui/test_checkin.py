@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +45,8 @@ async def test_fragment_and_enter_checks_in(
         await pilot.press("enter")
         await pilot.pause()
         assert screen.query_one("#search").value == ""  # ready for the next arrival
-        assert "checked in at" in screen_text(app)
+        rows = screen_text(app).splitlines()  # her row says when (the time, below 96 columns)
+        assert any(re.search(r"Raheela Hameed Durrani .*✓ \d\d:\d\d", row) for row in rows)
     assert len(active_checkins(sample_db, "Raheela Hameed Durrani")) == 1
 
 

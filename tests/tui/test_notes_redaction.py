@@ -45,7 +45,7 @@ async def test_typed_contacts_and_names_never_reach_an_export(
         await pilot.press(*NOTE_2, "enter")
         await pilot.press("f7")  # an action item from the note just saved, as prefilled
         await settle(pilot)
-        await pilot.press("enter", *"2025-06-30", "enter")
+        await pilot.press("enter", "enter", *"2025-06-30", "enter")  # owner, what: as prefilled
         await settle(pilot)
         stored = [n["text"] for n in read_db(sample_db, "SELECT text FROM notes")]
         assert NOTE_1 in stored and NOTE_2 in stored  # the database keeps what was typed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,42 +54,53 @@ class ActionItemScreen(ConvenerModal):
             if self.initial.get("source") and not editing:
                 title += f", from {self.initial['source']}"
             yield Static(Content(title), classes="question")
-            owner = self.owner.label if self.owner else ""
-            yield Field(
-                "Who will do it (person or organisation)", Input(owner, id="owner"), name="owner"
-            )
-            yield SpeakerList(id="owner-matches")
-            yield Static(
-                Content(
-                    "Enter picks the highlighted person; otherwise the words are kept as typed."
-                ),
-                classes="hint",
-            )
-            yield Field("What", Input(str(self.initial.get("what") or ""), id="what"), name="what")
-            yield Field(
-                "Due date (YYYY-MM-DD, optional)",
-                Input(str(self.initial.get("due_date") or ""), id="due"),
-                name="due_date",
-            )
-            if editing:
+            with Vertical(id="form-body"):
+                owner = self.owner.label if self.owner else ""
                 yield Field(
-                    "Status",
-                    Select(
-                        [(STATUS_LABELS.get(s, s), s) for s in ACTION_STATUSES],
-                        value=self.initial.get("status") or "open",
-                        allow_blank=False,
-                        id="status",
-                    ),
-                    name="status",
+                    "Who will do it (person or organisation)",
+                    Input(owner, id="owner"),
+                    name="owner",
                 )
+                yield SpeakerList(id="owner-matches")
+                yield Static(
+                    Content(
+                        "Enter picks the highlighted person; otherwise the words are kept as typed."
+                    ),
+                    classes="hint",
+                )
+                yield Field(
+                    "What", Input(str(self.initial.get("what") or ""), id="what"), name="what"
+                )
+                yield Field(
+                    "Due date (YYYY-MM-DD, optional)",
+                    Input(str(self.initial.get("due_date") or ""), id="due"),
+                    name="due_date",
+                )
+                if editing:
+                    yield Field(
+                        "Status",
+                        Select(
+                            [(STATUS_LABELS.get(s, s), s) for s in ACTION_STATUSES],
+                            value=self.initial.get("status") or "open",
+                            allow_blank=False,
+                            id="status",
+                        ),
+                        name="status",
+                    )
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The fields scroll and the buttons stay: the body gets what the dialog (90% of the
+        screen) has left after its border, padding, title (two lines, at most) and buttons."""
+        self.query_one("#form-body").styles.max_height = max(4, event.size.height * 9 // 10 - 11)
+
     def on_mount(self) -> None:
+        """Focus starts at the first field, as the form reads: keys typed ahead (a due date)
+        land where a person reading top-down expects, never on a button."""
         self.refresh_matches()
-        target = "#what" if self.owner else "#owner"
-        self.query_one(target, Input).focus()
+        self.query_one("#owner", Input).focus()
 
     def refresh_matches(self) -> None:
         typed = self.query_one("#owner", Input).value

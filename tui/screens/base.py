@@ -10,9 +10,11 @@ waits go to a worker (`in_background`, `later`), which runs beside the queue.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar, cast
+from dataclasses import replace
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual import events
+from textual.binding import ActiveBinding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
@@ -41,9 +43,28 @@ NARROW_BELOW = 100  # columns; the app's breakpoints fold side panels at the sam
 
 
 class ConvenerScreen(Screen[Any]):
+    # Bindings (by id) the footer leaves to F1 below NARROW_BELOW columns, where they would
+    # push the others (Back, Quit, Help) off the line.
+    FOOTER_NARROW_HIDDEN: ClassVar[frozenset[str]] = frozenset()
+
     @property
     def session(self) -> Session:
         return cast(HasSession, self.app).session
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with FOOTER_NARROW_HIDDEN not shown on a narrow terminal (the keys
+        still work, and F1 lists them)."""
+        bindings = super().active_bindings
+        hidden = self.FOOTER_NARROW_HIDDEN
+        if not hidden or self.size.width >= NARROW_BELOW:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in hidden
+            else active
+            for key, active in bindings.items()
+        }
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 100 columns the footer packs its keys tighter and leaves ^p to F1."""

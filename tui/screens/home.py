@@ -23,6 +23,7 @@ from convener.tui.screens.confirm import ConfirmScreen
 from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup import SetupScreen
 from convener.tui.screens.sync_import import SyncImportScreen
+from convener.tui.widgets.result_list import cut_words
 from convener.tui.widgets.top_bar import TopBar
 
 WARM_UP_AFTER = 0.4  # seconds after the events are shown
@@ -40,7 +41,7 @@ def column_widths(total: int) -> list[tuple[str, int]]:
     """
     fixed = sum(w for _, w in FIXED_COLUMNS)
     room = max(total - 2 * (len(FIXED_COLUMNS) + 2) - fixed - 2, 24)
-    title = max(16, room * 2 // 3)
+    title = max(16, room * 3 // 5)
     place = max(8, room - title)
     (date, date_w), (status, status_w), (checked, checked_w) = FIXED_COLUMNS
     return [
@@ -50,6 +51,16 @@ def column_widths(total: int) -> list[tuple[str, int]]:
         (status, status_w),
         (checked, checked_w),
     ]
+
+
+def place_text(venue: str | None, city: str | None, width: int) -> str:
+    """`Venue, City` in `width` cells; where it does not fit the city stays whole (which
+    city is what tells two dialogues apart) and the venue is cut at a word."""
+    full = ", ".join(p for p in (venue, city) if p)
+    if len(full) <= width or not (venue and city):
+        return cut_words(full, width)
+    room = width - len(city) - 2
+    return f"{cut_words(venue, room)}, {city}" if room >= 6 else cut_words(city, width)
 
 
 class HomeScreen(ConvenerScreen):
@@ -119,12 +130,12 @@ class HomeScreen(ConvenerScreen):
             return
         current = self.highlighted()
         table.clear()
+        widths = [c.width for c in table.columns.values()]
         for e in self.events:
-            place = ", ".join(p for p in (e["venue"], e["city"]) if p)
             table.add_row(
-                Text(e["title"]),
+                Text(cut_words(e["title"], widths[0])),
                 Text(e["date"] or ""),
-                Text(place),
+                Text(place_text(e["venue"], e["city"], widths[2])),
                 Text(e["status"]),
                 Text(f"{e['checked_in']} / {e['expected']}"),
                 key=e["id"],

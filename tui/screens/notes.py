@@ -34,6 +34,8 @@ from convener.tui.widgets.composer import (
     kind_bindings,
     parse_tags,
 )
+from convener.tui.widgets.note_box import NoteBox
+from convener.tui.widgets.result_list import local_time
 from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
 from convener.tui.widgets.timeline import Timeline, speaker_of, tags_of
 from convener.tui.widgets.top_bar import TopBar
@@ -77,6 +79,7 @@ class NotesScreen(NotesBase):
         self.speaker_pending = False
         self.saving = 0  # notes sent to the database that have not committed yet
         self.escape_armed = -ESCAPE_AGAIN  # when Escape last warned (monotonic seconds)
+        self.panel_opened_for_speaker = False
         self.add_kind_keys()
         self.HELP_EXTRA = COMPOSER_KEYS
 
@@ -111,6 +114,10 @@ class NotesScreen(NotesBase):
     def field(self, name: str) -> Input:
         return self.query_one(f"#{name}", Input)
 
+    @property
+    def note_box(self) -> NoteBox:
+        return self.query_one("#note", NoteBox)
+
     async def on_mount(self) -> None:
         self.session.flush_hooks.append(self.draft.flush)
         try:
@@ -142,11 +149,13 @@ class NotesScreen(NotesBase):
 
     def refresh_composer(self) -> None:
         editing = self.timeline.notes.get(self.state.note_id or "")
-        self.query_one(Composer).show(
-            self.state,
-            status_line(self.event, self.state, self.agenda, editing, self.default_attribution),
-            editing=editing is not None,
+        composer = self.query_one(Composer)
+        width = (composer.size.width or self.app.size.width) - 3
+        status = status_line(
+            self.event, self.state, self.agenda, editing, self.default_attribution, width
         )
+        when = local_time(editing["noted_at"]) if editing else None
+        composer.show(self.state, status, editing=when, width=width)
         count = len(self.timeline.notes)
         saving = f" (… saving {self.saving})" if self.saving else ""
         self.query_one("#timeline-title", Static).update(
@@ -164,10 +173,8 @@ class NotesScreen(NotesBase):
     def fill_inputs(self) -> None:
         """Show `self.state` in the three inputs (their Changed events then agree with it)."""
         self.speaker_pending = False
-        self.field("speaker").value = self.state.speaker_label
-        note = self.field("note")
-        note.value = self.state.text
-        note.cursor_position = len(note.value)  # carry on typing at the end
+        self.show_speaker(self.state.speaker_label)
+        self.note_box.value = self.state.text  # the cursor at its end, to carry on typing
         self.field("tags").value = ", ".join(self.state.tags)
         self.refresh_speakers()
         self.refresh_composer()
@@ -176,13 +183,32 @@ class NotesScreen(NotesBase):
     def speaker_typed(self, event: Input.Changed) -> None:
         self.speaker_pending = event.value != self.state.speaker_label
         self.refresh_speakers()
+        self.matches_over_timeline(self.speaker_pending and bool(event.value.strip()))
 
-    @on(Input.Changed, "#note")
-    def note_typed(self, event: Input.Changed) -> None:
-        if event.value != self.state.text:
-            self.state.text = event.value
+    @on(Input.Blurred, "#speaker")
+    def speaker_left(self) -> None:
+        self.matches_over_timeline(False)
+
+    def matches_over_timeline(self, show: bool) -> None:
+        """Below 100 columns the speakers panel is folded away: while a speaker is typed it
+        opens over the timeline by itself (the matches are what Enter picks from), and
+        closes again once the speaker is picked, unless ctrl+o had opened it."""
+        if not self.has_class("-narrow"):
+            return
+        if show and not self.has_class("-panel-open"):
+            self.add_class("-panel-open")
+            self.panel_opened_for_speaker = True
+        elif not show and self.panel_opened_for_speaker:
+            self.remove_class("-panel-open")
+            self.panel_opened_for_speaker = False
+
+    @on(NoteBox.Changed, "#note")
+    def note_typed(self, event: NoteBox.Changed) -> None:
+        text = event.text_area.text
+        if text != self.state.text:
+            self.state.text = text
             self.draft.touch()
-        if event.value:
+        if text:
             self.just_saved = None
 
     @on(Input.Changed, "#tags")
@@ -195,17 +221,24 @@ class NotesScreen(NotesBase):
     @on(Input.Submitted, "#speaker")
     def speaker_entered(self) -> None:
         self.resolve_speaker()
-        self.field("note").focus()
+        self.matches_over_timeline(False)
+        self.note_box.focus()
 
     @on(Input.Submitted, "#tags")
     def tags_entered(self) -> None:
-        self.field("note").focus()
+        self.note_box.focus()
 
     def resolve_speaker(self) -> None:
         """What the speaker box holds becomes the speaker: the highlighted match, or nobody."""
         choice = self.query_one("#speaker-matches", SpeakerList).highlighted
         if self.speaker_pending or choice is not None:  # typed, or moved with ↓
             self.set_speaker(choice or Choice(None, ""))
+
+    def show_speaker(self, label: str) -> None:
+        """The name from its start: in a narrow box, "Raheela Hameed D", not "eed Durrani"."""
+        speaker = self.field("speaker")
+        speaker.value = label
+        speaker.cursor_position = 0
 
     def set_speaker(self, choice: Choice) -> None:
         changed = (choice.person_id, choice.label) != (
@@ -218,19 +251,19 @@ class NotesScreen(NotesBase):
         if changed and self.state.note_id is None:
             self.state.attribution = self.default_attribution  # a new voice, the usual rule
         self.speaker_pending = False
-        self.field("speaker").value = choice.label
+        self.show_speaker(choice.label)
         self.draft.touch()
         self.refresh_speakers()
         self.refresh_composer()
 
-    @on(Input.Submitted, "#note")
+    @on(NoteBox.Submitted, "#note")
     def commit(self) -> None:
         """Save the note (or the edit being made); the speaker stays for the next note.
 
         The box is emptied at once and the write runs in a worker, so the next note can be
         typed (and the screen keeps drawing) while this one waits for the database."""
         self.resolve_speaker()
-        note_input = self.field("note")
+        note_input = self.note_box
         state = self.state.copy()
         state.text = note_input.value
         if not state.text.strip():
@@ -247,7 +280,7 @@ class NotesScreen(NotesBase):
 
     async def save_note(self, state: ComposerState) -> None:
         """Until it commits the note is counted as "saving" in the timeline title, never saved."""
-        note_input = self.field("note")
+        note_input = self.note_box
         try:
             row = await self.session.db.write(self.save_job(state))
         except ConvenerError as exc:
@@ -263,6 +296,7 @@ class NotesScreen(NotesBase):
             self.timeline.replace_note(row)
             self.notify(f"Change saved ({speaker_of(row)}).", markup=False, timeout=3)
             self.finish_edit()
+            self.just_saved = row  # F7, ctrl+r, ctrl+t: about the note just corrected
         else:
             self.timeline.add_note(row)
             self.just_saved = row
@@ -300,7 +334,7 @@ class NotesScreen(NotesBase):
             note_id=note["id"],
         )
         self.fill_inputs()
-        self.field("note").focus()
+        self.note_box.focus()
 
     def finish_edit(self) -> None:
         """Back to the note that was being written before the edit."""
@@ -309,7 +343,7 @@ class NotesScreen(NotesBase):
         self.stash = None
         self.fill_inputs()
         self.draft.touch()
-        self.field("note").focus()
+        self.note_box.focus()
 
     # --- answers and addressees -------------------------------------------------------------
 
@@ -419,7 +453,7 @@ class NotesScreen(NotesBase):
         focused = self.focused
         if focused is self.field("speaker"):
             self.query_one("#speaker-matches", SpeakerList).move(step)
-        elif focused is self.field("note") and step < 0 and self.timeline.notes:
+        elif focused is self.note_box and step < 0 and self.timeline.notes:
             self.timeline.highlighted = self.timeline.option_count - 1  # newest, as in chats
             self.timeline.focus()
 
@@ -430,13 +464,14 @@ class NotesScreen(NotesBase):
             return
         if event.is_printable and event.character:
             event.stop()
-            note = self.field("note")
+            note = self.note_box
             note.focus()
-            note.insert_text_at_cursor(event.character)
+            note.type_text(event.character)
 
     def action_toggle_panel(self) -> None:
         """Below 100 columns: speakers and action items over the timeline, or away again."""
         self.toggle_class("-panel-open")
+        self.panel_opened_for_speaker = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_panel":
@@ -445,6 +480,7 @@ class NotesScreen(NotesBase):
 
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_bindings()  # the panel key shows only where the panel is folded
+        self.refresh_composer()  # the kind bar and status line fit the new width
 
     def action_focus_actions(self) -> None:
         """ctrl+l: the action items, to edit (Enter) or mark done (ctrl+d)."""
@@ -496,9 +532,9 @@ class NotesScreen(NotesBase):
             self.finish_edit()
         elif focused is self.field("speaker") and self.speaker_pending:
             self.field("speaker").value = self.state.speaker_label
-            self.field("note").focus()
+            self.note_box.focus()
         elif focused is not None and focused.id in ("timeline", "actions", "tags"):
-            self.field("note").focus()
+            self.note_box.focus()
         elif self.has_typed_text() and time.monotonic() - self.escape_armed > ESCAPE_AGAIN:
             self.escape_armed = time.monotonic()
             self.notify(
@@ -508,6 +544,6 @@ class NotesScreen(NotesBase):
             self.app.pop_screen()
 
     def has_typed_text(self) -> bool:
-        return any(self.field(name).value.strip() for name in ("note", "tags")) or (
+        return bool(self.note_box.value.strip() or self.field("tags").value.strip()) or (
             self.speaker_pending and bool(self.field("speaker").value.strip())
         )

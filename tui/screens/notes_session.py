@@ -56,29 +56,31 @@ def status_line(
     agenda: list[dict[str, Any]],
     editing: dict[str, Any] | None,
     default_attribution: str,
+    width: int = 200,
 ) -> Content:
-    """Attribution, agenda item and session state, or what is being edited."""
-    if editing is not None:
-        return Content(
-            f"EDITING the {local_time(editing['noted_at'])} note by {speaker_of(editing)}: "
-            "Enter saves the change, Esc cancels"
-        )
+    """Attribution, agenda item and session state (while a note is edited, EDITING instead of
+    the session): what F3 and F4 change stays in sight. The agenda title is cut to `width`."""
     attribution = ATTRIBUTION_SHORT.get(state.attribution, state.attribution)
     style = "bold" if state.attribution == default_attribution else "bold $warning"
     item = next((a for a in agenda if a["id"] == state.agenda_item_id), None)
     where = f"{item['position']}/{len(agenda)} {item['title']}" if item else "none"
-    session = {
-        "live": ("live (F9 ends)", "bold $success"),
-        "ended": ("ended (F5 resumes)", "bold"),
-    }.get(event.get("status") or "", ("not started (F5)", "bold $warning"))
-    return Content.assemble(
-        "Attribution ",
-        (attribution, style),
-        " (F3)   Agenda ",
-        (where[:44], "bold"),
-        " (F4)   Session ",
-        session,
-    )
+    if editing is not None:
+        tail: list[Content | tuple[str, str] | str] = [("EDITING", "bold"), "   "]
+    else:
+        session = {
+            "live": ("live (F9 ends)", "bold $success"),
+            "ended": ("ended (F5 resumes)", "bold"),
+        }.get(event.get("status") or "", ("not started (F5)", "bold $warning"))
+        tail = ["Session ", session, "   "]
+
+    def line(where: str) -> Content:
+        return Content.assemble(
+            *tail, "Attribution ", (attribution, style), " (F3)   Agenda ", (where, "bold"), " (F4)"
+        )
+
+    full = line(where)
+    cut = len(where) - max(8, len(where) - (full.cell_length - width)) + 1
+    return full if full.cell_length <= width else line(where[: len(where) - cut].rstrip() + "…")
 
 
 class NotesBase(ConvenerScreen):

@@ -156,6 +156,9 @@ class SetupScreen(ConvenerScreen):
         Binding("p", "sign_in_sheet", "Sign-in sheet", id="setup-sheet"),
         Binding("escape", "back", "Back", id="setup-back"),
     ]
+    FOOTER_NARROW_HIDDEN = frozenset(
+        {"setup-attendee-select", "setup-attendee-bulk", "setup-sheet"}
+    )
 
     def __init__(self, event: dict[str, Any] | None) -> None:
         super().__init__()

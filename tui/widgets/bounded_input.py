@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from textual import events
+from textual.widget import Widget
 from textual.widgets import Input
 
 LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
@@ -25,10 +26,35 @@ def one_line(text: str) -> str:
     return text.translate(LINE_BREAKS)
 
 
+class CutNotice:
+    """Says once per flood (every NOTICE_EVERY seconds at most) that a paste was cut."""
+
+    def __init__(self, widget: Widget) -> None:
+        self.widget = widget
+        self.said_at = 0.0
+
+    def say(self, limit: int, cut: int) -> None:
+        now = time.monotonic()
+        if now - self.said_at > NOTICE_EVERY:
+            self.widget.notify(
+                f"Pasted text cut to fit: this box holds at most {limit:,} characters"
+                f" ({cut:,} left out).",
+                severity="warning",
+                timeout=8,
+            )
+        self.said_at = now
+
+
 class BoundedInput(Input):
     """An Input (with a `max_length`) whose pastes are cut to fit rather than refused."""
 
-    said_at = 0.0
+    _notice: CutNotice | None = None
+
+    @property
+    def cut_notice(self) -> CutNotice:
+        if self._notice is None:
+            self._notice = CutNotice(self)
+        return self._notice
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # not Input's own handler: it refuses or keeps line one
@@ -40,15 +66,4 @@ class BoundedInput(Input):
         if kept:
             self.replace(kept, start, end)
         if len(kept) < len(line):
-            self.say_cut(len(line) - len(kept))
-
-    def say_cut(self, cut: int) -> None:
-        now = time.monotonic()
-        if now - self.said_at > NOTICE_EVERY:
-            self.notify(
-                f"Pasted text cut to fit: this box holds at most {self.max_length:,} characters"
-                f" ({cut:,} left out).",
-                severity="warning",
-                timeout=8,
-            )
-        self.said_at = now
+            self.cut_notice.say(self.max_length or len(line), len(line) - len(kept))

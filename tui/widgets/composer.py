@@ -20,14 +20,16 @@ from convener.storage.notes import MAX_NOTE
 from convener.storage.records import MAX_NAME
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.bounded_input import BoundedInput
+from convener.tui.widgets.note_box import NoteBox
 
 ATTRIBUTION_SHORT = {"named": "Named", "role": "Role only", "off_record": "Not for the record"}
 COMPOSER_KEYS = (
     ("F2, letter", "Kind, where alt+letter does not reach the app"),
     ("Enter (speaker)", "Pick the highlighted match (↓ to “as typed”)"),
-    ("Enter (note)", "Save the note, or the edit"),
+    ("Enter (note)", "Save the note, or the edit (a note is one paragraph)"),
     ("shift+tab", "Back to the speaker box: change speaker"),
-    ("↑ (note)", "Into the timeline: Enter edits, Delete deletes"),
+    ("↑ (note)", "Up a wrapped line; from the first, the timeline: Enter edits"),
+    ("ctrl+← → / home end", "A word / to the line's start or end (ctrl+home, ctrl+end: note)"),
 )
 
 
@@ -86,21 +88,39 @@ def kind_bindings() -> list[Binding]:
     ]
 
 
-def kind_bar(current: str) -> Content:
-    """Every kind with its key; the current one stands out."""
+def kind_bar(current: str, width: int = 200) -> Content:
+    """Every kind with its key, the current one standing out; where they do not fit in
+    `width` cells (an 80-column terminal), the current kind in full and the others' keys."""
+    terms = load_taxonomy().note_kinds.terms
     parts: list[Content | tuple[str, str] | str] = [("Kind ", "bold"), ("alt+", "dim")]
-    for term in load_taxonomy().note_kinds.terms:
+    for term in terms:
         style = "reverse bold" if term.code == current else ""
         parts += ["  ", (term.key, "bold $accent"), " ", (term.label, style)]
-    return Content.assemble(*parts, "   ", ("(or F2)", "dim"))
+    full = Content.assemble(*parts, "   ", ("(or F2)", "dim"))
+    if full.cell_length <= width:
+        return full
+    label = next((t.label for t in terms if t.code == current), current)
+    keys: list[Content | tuple[str, str] | str] = []
+    for term in terms:
+        if term.key and term.code != current:
+            keys += [" ", (term.key, "bold $accent")]
+    return Content.assemble(
+        ("Kind ", "bold"),
+        (label, "reverse bold"),
+        "   others: ",
+        ("alt+", "dim"),
+        *keys,
+        ("  or F2 for the list", "dim"),
+    )
 
 
 class Composer(Vertical):
-    """Two lines of state above three inputs; the screen handles their messages."""
+    """Two lines of state above the speaker, note and tags boxes; the screen handles their
+    messages. The note box grows downwards as it fills, up to a few lines."""
 
     DEFAULT_CSS = """
     Composer { height: auto; border-top: solid $primary; }
-    Composer > Static { height: 1; padding: 0 1; }
+    Composer > Static { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     Composer > #composer-status { color: $text-muted; }
     Composer > #composer-status.-editing { color: $text; background: $warning 30%; }
     Composer > Horizontal { height: auto; }
@@ -118,20 +138,22 @@ class Composer(Vertical):
             )
             speaker.border_title = "Speaker"
             yield speaker
-            note = BoundedInput(
-                placeholder="what was said; Enter saves",
-                id="note",
-                select_on_focus=False,
-                max_length=MAX_NOTE,
-            )
+            note = NoteBox(placeholder="what was said; Enter saves", id="note", max_length=MAX_NOTE)
             note.border_title = "Note"
             yield note
             tags = Input(placeholder="comma separated", id="tags", select_on_focus=False)
             tags.border_title = "Tags (F6)"
             yield tags
 
-    def show(self, state: ComposerState, status: Content, *, editing: bool) -> None:
-        self.query_one("#kind-bar", Static).update(kind_bar(state.kind))
+    def show(
+        self, state: ComposerState, status: Content, *, editing: str | None, width: int
+    ) -> None:
+        """`editing`: the time of the note being edited, if one is; `width`: the room for a
+        line of text."""
+        self.query_one("#kind-bar", Static).update(kind_bar(state.kind, width))
         line = self.query_one("#composer-status", Static)
         line.update(status)
-        line.set_class(editing, "-editing")
+        line.set_class(editing is not None, "-editing")
+        note = self.query_one("#note", NoteBox)
+        note.border_title = f"Editing the {editing} note" if editing else "Note"
+        note.border_subtitle = "Enter saves, Esc cancels" if editing else ""

@@ -22,7 +22,7 @@ class Field(Vertical):
 
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 0 1 0; }
-    Field > Label { color: $text-muted; }
+    Field > Label { color: $text-muted; width: 100%; }
     Field > .field-error { color: $error; height: auto; }
     Field > .field-error.-empty { display: none; }
     """

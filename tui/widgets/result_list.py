@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -29,10 +29,34 @@ def local_time(stamp: str | None) -> str:
     return parse_utc(stamp).astimezone().strftime("%H:%M")
 
 
-def describe(entry: Entry) -> str:
-    """`Designation, Organisation` for the second column."""
+def describe(entry: Entry, room: int = 1000) -> str:
+    """`Designation, Organisation` for the second column, in `room` cells. What does not fit
+    is cut at a word boundary from the designation first: the organisation is what tells two
+    people of the same name apart at the door."""
     r = entry.row
-    return ", ".join(p for p in (r.get("designation"), r.get("organisation")) if p)
+    designation, organisation = r.get("designation") or "", r.get("organisation") or ""
+    full = ", ".join(p for p in (designation, organisation) if p)
+    if cell_len(full) <= room:
+        return full
+    if not designation or not organisation:
+        return cut_words(full, room)
+    left = room - cell_len(organisation) - 2
+    if left >= 8:
+        return f"{cut_words(designation, left)}, {organisation}"
+    return cut_words(organisation, room)
+
+
+def cut_words(text: str, room: int) -> str:
+    """`text` in `room` cells, cut after a whole word with "…" (mid-word only if one word
+    is longer than the room)."""
+    if cell_len(text) <= room:
+        return text
+    if room <= 1:
+        return "…"[:room]
+    head = set_cell_size(text, room - 1)
+    if not text[len(head) : len(head) + 1].isspace() and " " in head.strip():
+        head = head.rstrip()[: head.rstrip().rfind(" ")]
+    return head.rstrip(" ,;-") + "…"
 
 
 class ResultList(Widget, can_focus=False):
@@ -59,6 +83,7 @@ class ResultList(Widget, can_focus=False):
         self._styles: dict[bool, tuple[Style, Style, Style]] | None = None
         self._width = 0
         self._times: dict[str, str] = {}
+        self._cells: dict[tuple[object, ...], tuple[str, str]] = {}
         self.pending: set[str] = set()  # people whose check-in is still being written
         # True once the user moved the highlight (keys or mouse) since the rows were replaced:
         # only then does the highlight on an empty search mean "this person".
@@ -129,6 +154,30 @@ class ResultList(Widget, can_focus=False):
             text = self._times[stamp] = local_time(stamp)
         return text
 
+    def cells_of(self, entry: Entry, name_width: int, detail_width: int) -> tuple[str, str]:
+        """The name and detail cells of a row, remembered: typing redraws the same people."""
+        row = entry.row
+        key = (
+            entry.label,
+            bool(row.get("protected")),
+            row.get("designation"),
+            row.get("organisation"),
+            name_width,
+            detail_width,
+        )
+        cells = self._cells.get(key)
+        if cells is None:
+            if len(self._cells) > 4096:
+                self._cells.clear()
+            marker = "(protected) " if row.get("protected") else ""
+            name = cut_words(marker + entry.label, name_width - 2)
+            detail = describe(entry, detail_width - 1)
+            cells = self._cells[key] = (
+                f" {set_cell_size(name, name_width - 2)} ",
+                set_cell_size(detail, detail_width),
+            )
+        return cells
+
     def render_line(self, y: int) -> Strip:
         base = self.line_styles(False)[0]
         width = self._width
@@ -142,19 +191,21 @@ class ResultList(Widget, can_focus=False):
         row = entry.row
         style, detail_style, done_style = self.line_styles(index == self.cursor)
         stamp = row.get("checked_in_at")
-        wide = width >= 70  # on an 80-column terminal the list is narrow: names come first
-        status_width = 25 if wide else 8
+        # Below 100 columns the time alone says "checked in", and the width it frees goes to
+        # designation and organisation: what tells two people of the same name apart.
+        wide = width >= 96
+        status_width = 22 if wide else 8
         status = ""
         if row["id"] in self.pending:
             status = "… saving"
         elif stamp:
             status = f"✓ {'checked in at ' if wide else ''}{self.time_of(stamp)}"
-        marker = "(protected) " if row.get("protected") else ""
-        name_width = max(20, width * 2 // 5 if wide else (width - status_width) * 3 // 5)
+        name_width = min(32, width // 3) if wide else max(16, min(28, (width - status_width) // 2))
         detail_width = max(0, width - name_width - status_width)
+        name, detail = self.cells_of(entry, name_width, detail_width)
         segments = [
-            Segment(set_cell_size(f" {marker}{entry.label}", name_width - 1) + " ", style),
-            Segment(set_cell_size(describe(entry), detail_width), detail_style),
+            Segment(name, style),
+            Segment(detail, detail_style),
             Segment(status.rjust(status_width), done_style if status else style),
         ]
         strip = Strip(segments, name_width + detail_width + status_width)
