@@ -382,6 +382,8 @@ def m007_drafts_per_window(db: Database) -> None:
     db.execute("ALTER TABLE drafts ADD COLUMN window_id TEXT NOT NULL DEFAULT ''")
     db.execute("DROP INDEX IF EXISTS drafts_event")
     db.execute("CREATE UNIQUE INDEX drafts_key ON drafts(event_id, device_id, screen, window_id)")
+
+
 # A new event gets its head-office secret as it is inserted, however it is inserted (the
 # app, an event file, a clone from another laptop keeps the one it brings).
 HQ_SECRET_TRIGGER = """
