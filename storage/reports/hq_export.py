@@ -128,10 +128,20 @@ def _people(db: Database, event_id: str) -> list[dict[str, Any]]:
     registered = every(db, ATTENDEE_QUERY + " ORDER BY r.rowid", [event_id])
     # A registration's own stamp: consent and expected/walk-in change on it, not on the person.
     stamps = {
-        r["person_id"]: (r["updated_at"], r["device_id"])
+        r["person_id"]: (r["updated_at"], r["device_id"], r["sync_hlc"])
         for r in every(
             db,
-            "SELECT person_id, updated_at, device_id FROM registrations WHERE event_id = ?",
+            "SELECT person_id, updated_at, device_id, sync_hlc FROM registrations"
+            " WHERE event_id = ?",
+            [event_id],
+        )
+    }
+    person_stamps = {
+        r["id"]: (r["updated_at"], r["device_id"], r["sync_hlc"])
+        for r in every(
+            db,
+            "SELECT p.id, p.updated_at, p.device_id, p.sync_hlc FROM people p"
+            " JOIN registrations r ON r.person_id = p.id WHERE r.event_id = ?",
             [event_id],
         )
     }
@@ -142,6 +152,7 @@ def _people(db: Database, event_id: str) -> list[dict[str, Any]]:
             **row,
             **{k: scrub(row.get(k)) for k in ("designation", "organisation", "district")},
             "registration_stamp": stamps[row["id"]],
+            "person_stamp": person_stamps[row["id"]],
         }
         for row in registered
     ]
@@ -160,7 +171,15 @@ def _districts(people: Iterable[Mapping[str, Any]]) -> tuple[Tally, ...]:
     )
 
 
-def _stamp(at: Any, device: Any) -> Stamp:
+def _stamp(at: Any, device: Any, hlc: Any = None) -> Stamp:
+    """A row's stamp as the sync merge orders it (`sync_hlc`, docs/sync.md), so two laptops'
+    files settle a change the way syncing them would; a row written before sync (no stamp)
+    falls back to its wall time, a stamp of the same kind."""
+    if hlc:
+        try:
+            return Stamp.parse(str(hlc))
+        except ValueError:
+            pass  # not a stamp: the wall time below
     return Stamp.from_utc(str(at or "1970-01-01T00:00:00Z"), str(device or "unknown"))
 
 
@@ -178,10 +197,7 @@ def _values(secret: str, people: Iterable[Mapping[str, Any]]) -> list[Row]:
     for p in people:
         for dim in DIMENSIONS:
             registration = dim in ("person", "source")
-            at, device = (
-                p["registration_stamp"] if registration else (p["updated_at"], p["device_id"])
-            )
-            stamp = _stamp(at, device)
+            stamp = _stamp(*p["registration_stamp" if registration else "person_stamp"])
             rows.append((
                 dim,
                 pseudonym(secret, dim, p["id"]),
@@ -207,7 +223,7 @@ def _checkins(db: Database, secret: str, event_id: str) -> list[Row]:
 def _named(secret: str, people: Iterable[Mapping[str, Any]]) -> list[Row]:
     """Rows for people who said yes to being named at this event (never a protected one)."""
     return [
-        (pseudonym(secret, "person", p["id"]), str(_stamp(p["updated_at"], p["device_id"])),
+        (pseudonym(secret, "person", p["id"]), str(_stamp(*p["person_stamp"])),
          p["name"], p["designation"], p["organisation"], as_text(p["stakeholder_group"]),
          as_text(p["gender"]), as_text(p["age_band"]), p["district"], as_text(p["source"]),
          hqfile.link_key(name_key(p["name"] or ""), as_text(p["gender"])))
@@ -220,9 +236,9 @@ def _points(db: Database, secret: str, event_id: str, summary: Summary) -> list[
     """The public notes; every other note of the event as a withdrawn row with no text, so
     a note deleted or taken off the record on one laptop is dropped by head office too."""
     notes = {
-        n["id"]: str(_stamp(n["updated_at"], n["device_id"]))
-        for n in every(db, "SELECT id, updated_at, device_id FROM notes WHERE event_id = ?",
-                       [event_id])
+        n["id"]: str(_stamp(n["updated_at"], n["device_id"], n["sync_hlc"]))
+        for n in every(db, "SELECT id, updated_at, device_id, sync_hlc FROM notes"
+                       " WHERE event_id = ?", [event_id])
     }  # fmt: skip
     rows: list[Row] = []
     for p in summary.points:
@@ -240,7 +256,8 @@ def _points(db: Database, secret: str, event_id: str, summary: Summary) -> list[
 def _actions(db: Database, secret: str, event_id: str, summary: Summary) -> list[Row]:
     rows = list(db.query(ACTION_QUERY, [event_id]))
     return [
-        (pseudonym(secret, "action", row["id"]), str(_stamp(row["updated_at"], row["device_id"])),
+        (pseudonym(secret, "action", row["id"]),
+         str(_stamp(row["updated_at"], row["device_id"], row["sync_hlc"])),
          a.who, a.what, a.due_date, a.status)
         for row, a in zip(rows, summary.action_points, strict=True)
     ]  # fmt: skip

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from convener.storage import rows
 from convener.storage.attendees import add_attendee, update_attendee
 from convener.storage.checkins import check_in, undo_check_in
 from convener.storage.consent import set_consent
@@ -17,6 +18,8 @@ from convener.storage.db.migrations import LATEST
 from convener.storage.erasure import erase_person
 from convener.storage.events import create_event
 from convener.storage.imports.sample import load_sample
+from convener.storage.sync.merge import merge_into
+from convener.storage.sync.state import read_event_state
 from tests.unit.hq_helpers import (
     NOT_NAMED,
     event_id,
@@ -31,10 +34,6 @@ from tests.unit.hq_helpers import (
 )
 
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def _newer(path: Path, hq: Path) -> None:
-    _edited(path, hq, "UPDATE hq_file SET value = '2' WHERE key = 'version'")
 
 
 def _newer(path: Path, hq: Path) -> None:
@@ -256,6 +255,36 @@ def test_two_door_laptops_unsynced_give_the_totals_of_one_synced_database(
     assert ingest(capsys, other, files[1])[0] == 0
     assert ingest(capsys, other, files[0], files[1])[0] == 0
     assert warehouse_numbers(other) == expected
+
+
+def test_a_slow_laptop_s_later_correction_wins_at_head_office_as_in_a_sync(
+    imported: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Door B records an age band; laptop A, whose clock is years slow, takes B's bundle and
+    then corrects it. Syncing keeps A's correction (its stamp follows what it received); head
+    office, given both laptops' files unsynced, must keep it too, not B's by wall time."""
+    a = laptop(imported, tmp_path / "a", "door-a")
+    b = laptop(imported, tmp_path / "b", "door-b")
+    with opened(b) as db_b:
+        eid = event_id(db_b)
+        who = str(db_b.execute(
+            "SELECT person_id FROM checkins WHERE event_id = ? AND undone_at IS NULL"
+            " ORDER BY person_id LIMIT 1", [eid]
+        ).fetchone()[0])  # fmt: skip
+        update_attendee(db_b, eid, who, {"age_band": "45_59"})
+        with opened(a) as db_a:
+            merge_into(db_a, read_event_state(db_b, eid), eid)
+            monkeypatch.setattr(rows, "utc_now", lambda: "2019-01-01T00:00:00Z")
+            update_attendee(db_a, eid, who, {"age_band": "18_29"})
+            monkeypatch.undo()
+    warehouse = tmp_path / "ho" / "w.db"
+    files = [export(capsys, path, tmp_path / "usb") for path in (b, a)]
+    assert ingest(capsys, warehouse, *files)[0] == 0
+    expected = report_numbers(a)  # A holds both edits, synced
+    assert warehouse_numbers(warehouse) == expected
 
 
 def test_migration_8_gives_every_event_its_own_secret_and_new_events_get_one(
