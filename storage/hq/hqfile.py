@@ -75,6 +75,9 @@ CREATE TABLE p_checkin (
   dimension TEXT NOT NULL, checkin TEXT NOT NULL, pseudonym TEXT NOT NULL,
   undone INTEGER NOT NULL, PRIMARY KEY (dimension, checkin)
 ) WITHOUT ROWID;
+CREATE TABLE p_gone (
+  dimension TEXT NOT NULL, pseudonym TEXT NOT NULL, PRIMARY KEY (dimension, pseudonym)
+) WITHOUT ROWID;
 """
 # The tables and their columns in order: what a reader expects and the checksum covers.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -129,6 +132,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "action": ("item", "stamp", "who", "what", "due_date", "status"),
     "p_value": ("dimension", "pseudonym", "value", "stamp", "tie"),
     "p_checkin": ("dimension", "checkin", "pseudonym", "undone"),
+    "p_gone": ("dimension", "pseudonym"),
 }
 # PRIMARY KEY order: rows are written and checksummed in it, so row order says nothing.
 ORDER = {
@@ -139,6 +143,7 @@ ORDER = {
     "action": "item",
     "p_value": "dimension, pseudonym",
     "p_checkin": "dimension, checkin",
+    "p_gone": "dimension, pseudonym",
 }
 
 

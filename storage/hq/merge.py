@@ -74,7 +74,8 @@ def merge_event(files: Sequence[HqFile]) -> MergedEvent:
       the counts are then made by the report's own tally code;
     - a person is named only if every laptop that knows them says consent "yes": a "no",
       "not asked" or "protected" anywhere wins whatever the clocks say (more private wins);
-    - a note withdrawn anywhere (deleted, or not for the record) stays out; otherwise the
+    - a person erased or removed on any laptop (its tombstone) is in no count and no list;
+    - a note withdrawn anywhere (deleted, purged, or not for the record) stays out; otherwise the
       later edit wins; action items: the later edit wins.
     """
     newest = max(files, key=lambda f: f.newness)
@@ -117,12 +118,26 @@ def _beats(row: Mapping[str, Any], held: Mapping[str, Any]) -> bool:
     return (row["stamp"], row["file"]) > (held["stamp"], held["file"])
 
 
+def _gone(files: Sequence[HqFile], dimension: str) -> set[str]:
+    """Pseudonyms of people erased or removed on any laptop: they never come back."""
+    return {
+        row["pseudonym"]
+        for f in files
+        for row in f.tables.get("p_gone", ())
+        if row["dimension"] == dimension
+    }
+
+
 def _values(files: Sequence[HqFile], dimension: str) -> dict[str, str]:
-    """Each pseudonym's value in one dimension, the later masked stamp (then tie) winning."""
+    """Each pseudonym's value in one dimension, the later masked stamp (then tie) winning;
+    people erased or removed on any laptop are left out."""
+    gone = _gone(files, dimension)
     best: dict[str, tuple[str, str, str]] = {}
     for f in files:
         for row in f.tables["p_value"]:
             if row["dimension"] != dimension:
+                continue
+            if row["pseudonym"] in gone:
                 continue
             mine = (row["stamp"], row["tie"], row["value"])
             if row["pseudonym"] not in best or mine > best[row["pseudonym"]]:
@@ -139,7 +154,8 @@ def _attending(files: Sequence[HqFile], dimension: str) -> set[str]:
             if row["dimension"] == dimension:
                 owner[row["checkin"]] = row["pseudonym"]
                 undone[row["checkin"]] = undone.get(row["checkin"], False) or bool(row["undone"])
-    return {owner[c] for c, gone in undone.items() if not gone}
+    erased = _gone(files, dimension)
+    return {owner[c] for c, gone in undone.items() if not gone and owner[c] not in erased}
 
 
 def _named(files: Sequence[HqFile]) -> Rows:
@@ -149,7 +165,12 @@ def _named(files: Sequence[HqFile]) -> Rows:
             if row["dimension"] == "person":
                 known = consent.get(row["pseudonym"], "yes")
                 consent[row["pseudonym"]] = max(known, row["value"], key=_privacy)
-    return [r for r in _latest(files, "named", "person") if consent.get(r["person"]) == "yes"]
+    gone = _gone(files, "person")
+    return [
+        r
+        for r in _latest(files, "named", "person")
+        if consent.get(r["person"]) == "yes" and r["person"] not in gone
+    ]
 
 
 def _privacy(state: str) -> int:

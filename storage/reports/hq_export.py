@@ -100,6 +100,7 @@ def write_hq(db: Database, summary: Summary, conn: sqlite3.Connection, device: s
         "action": _actions(db, secret, event["id"], summary),
         "p_value": _values(secret, people),
         "p_checkin": _checkins(db, secret, event["id"]),
+        "p_gone": _gone(db, secret, event["id"]),
     }
     conn.executescript(hqfile.SCHEMA)
     for table, rows in tables.items():
@@ -220,6 +221,17 @@ def _checkins(db: Database, secret: str, event_id: str) -> list[Row]:
     ]  # fmt: skip
 
 
+def _gone(db: Database, secret: str, event_id: str) -> list[Row]:
+    """People erased or removed here (the sync's tombstones), under each dimension's
+    pseudonym: head office drops them from every laptop's file, as a sync drops them."""
+    gone = every(
+        db,
+        "SELECT row_id FROM sync_tombstones WHERE table_name = 'people' AND event_id = ?",
+        [event_id],
+    )
+    return [(dim, pseudonym(secret, dim, t["row_id"])) for t in gone for dim in DIMENSIONS]
+
+
 def _named(secret: str, people: Iterable[Mapping[str, Any]]) -> list[Row]:
     """Rows for people who said yes to being named at this event (never a protected one)."""
     return [
@@ -245,6 +257,12 @@ def _points(db: Database, secret: str, event_id: str, summary: Summary) -> list[
         rows.append((pseudonym(secret, "note", p.note_id), notes.pop(p.note_id, ""), 0,
                      p.noted_at, p.speaker, p.kind, p.text, p.addressed_to, p.agenda_position,
                      p.agenda_title, "\n".join(p.tags)))  # fmt: skip
+    purged = every(  # purged for good here: withdrawn at head office too
+        db,
+        "SELECT row_id, hlc FROM sync_tombstones WHERE table_name = 'notes' AND event_id = ?",
+        [event_id],
+    )
+    notes.update({t["row_id"]: t["hlc"] or "" for t in purged if t["row_id"] not in notes})
     rows += [
         (pseudonym(secret, "note", note_id), stamp, 1, None, None, None, None, None, None,
          None, None)

@@ -15,7 +15,7 @@ from convener.storage.checkins import check_in, undo_check_in
 from convener.storage.consent import set_consent
 from convener.storage.db.driver import sqlite_connect
 from convener.storage.db.migrations import LATEST
-from convener.storage.erasure import erase_person
+from convener.storage.erasure import erase_person, purge_note
 from convener.storage.events import create_event
 from convener.storage.imports.sample import load_sample
 from convener.storage.sync.merge import merge_into
@@ -148,6 +148,33 @@ def test_a_newer_file_replaces_the_event_so_an_erasure_reaches_head_office(
         names = {r[0] for r in table(warehouse, "SELECT name FROM named")}
         assert "Liaquat Lehri" not in names and "Haji Abdul Qadir Kasi" in names
         assert table(warehouse, "SELECT count FROM tallies WHERE dimension = 'total'") == [(36,)]
+
+
+def test_an_erasure_or_purge_on_one_door_laptop_holds_at_head_office_unsynced(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Laptop A erases a person and purges a note; laptop B, unsynced, still has both. Head
+    office, given both files, shows what a sync would: neither comes back."""
+    a = laptop(imported, tmp_path / "a", "door-a")
+    b = laptop(imported, tmp_path / "b", "door-b")
+    with opened(a) as db:
+        eid = event_id(db)
+        note = db.execute(
+            "SELECT id, text FROM notes WHERE event_id = ? AND deleted_at IS NULL"
+            " AND kind = 'recommendation' ORDER BY noted_at LIMIT 1",
+            [eid],
+        ).fetchone()
+        erase_person(db, eid, "Liaquat Lehri")
+        purge_note(db, note[0])
+    warehouse = tmp_path / "ho" / "w.db"
+    files = [export(capsys, path, tmp_path / "usb") for path in (a, b)]
+    assert ingest(capsys, warehouse, *files)[0] == 0
+    with opened(a) as db_a, opened(b) as db_b:  # A after taking B's bundle: the synced truth
+        merge_into(db_a, read_event_state(db_b, eid), eid)
+    assert warehouse_numbers(warehouse) == report_numbers(a)
+    assert table(warehouse, "SELECT count FROM tallies WHERE dimension = 'total'") == [(36,)]
+    assert "Liaquat Lehri" not in {r[0] for r in table(warehouse, "SELECT name FROM named")}
+    assert note[1] not in {r[0] for r in table(warehouse, "SELECT text FROM points")}
 
 
 @pytest.mark.parametrize(
