@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from convener.storage.db.connection import connect
 from convener.tui.app import ConvenerApp
 from convener.tui.screens import summary as summary_screen
 from convener.tui.screens.confirm import ConfirmScreen
@@ -242,3 +243,20 @@ async def test_x_cancels_a_long_export_and_writes_nothing(
         await pilot.press("e", "ctrl+u", *"out", "enter")
         assert "Written 6 files" in await written(pilot, app)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES
+
+
+async def test_a_report_without_conclusions_says_so_and_where_to_write_them(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    app = make_app(start="summary", event_ref=FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_summary(pilot, app)
+        assert "No conclusions yet" not in screen_text(app)  # the sample has them
+    with connect(sample_db) as db:
+        db.execute("UPDATE events SET conclusions = NULL WHERE slug = ?", [FULL])
+    app = make_app(start="summary", event_ref=FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_summary(pilot, app)
+        text = screen_text(app)
+        assert "No conclusions yet: the report leaves out" in text
+        assert "Conclusions and way forward" not in app.screen.query_one("#summary").source

@@ -63,6 +63,13 @@ class ExportCancelled(ConvenerError):
     """The person exporting pressed the cancel key."""
 
 
+# Said at the end of a session, where the report would otherwise end without them.
+NO_CONCLUSIONS = (
+    "\nNo conclusions yet: the report leaves out “Conclusions and way forward”. "
+    "Write them in setup (Esc, then e on the home screen)."
+)
+
+
 class SummaryScreen(ConvenerScreen):
     """Preview at a level (1 2 3), export (e), export with contacts (u), cancel (x)."""
 
@@ -125,6 +132,7 @@ class SummaryScreen(ConvenerScreen):
                 self.level.audience,
                 (f" {removed}" if removed else "", ""),
                 ("   1 public · 2 verification · 3 full", "dim"),
+                (NO_CONCLUSIONS if not (self.event.get("conclusions") or "").strip() else "", ""),
             )
         )
         self.set_class(self.level.confirm, "-restricted")
