@@ -35,6 +35,6 @@ async def test_one_walk_in_is_singular(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = screen_text(app)  # the panel is narrow: its head line wraps
-        assert "1 checked in of 41 expected (incl. 1" in text
-        assert "walk-in)" in text and "walk-ins" not in text
+        assert "1 checked in: 0 of 41 expected, 1" in text  # not "1 of 41": she was not invited
+        assert "walk-in" in text and "walk-ins" not in text
         assert "By sex" in text

@@ -47,8 +47,24 @@ def labelled(counts: Counter[str], vocab: Vocabulary) -> list[tuple[str, int]]:
     ]
 
 
-def walk_in_note(n: int) -> str:
-    return f" (incl. {n} walk-in{'' if n == 1 else 's'})" if n else ""
+def walk_ins(n: int) -> str:
+    return f"{n} walk-in{'' if n == 1 else 's'}"
+
+
+def room_words(counts: Mapping[str, Any], *, short: bool = False) -> str:
+    """`12 checked in of 41 expected`, or with walk-ins `14 checked in: 12 of 41 expected,
+    2 walk-ins` (walk-ins are in the room but were never expected: "14 of 41" would
+    overstate who came of those invited). `short` is the one-line form below 100 columns."""
+    n, expected, walk = counts["checked_in"], counts["expected"], counts["walk_ins"]
+    if short:
+        return (
+            f" of {expected} in"
+            if not walk
+            else f" in: {n - walk} of {expected} + {walk_ins(walk)}"
+        )
+    if not walk:
+        return f" checked in of {expected} expected"
+    return f" checked in: {n - walk} of {expected} expected, {walk_ins(walk)}"
 
 
 class LivePanel(Static):
@@ -62,8 +78,7 @@ class LivePanel(Static):
         labels = labels or {}
         head = Text.assemble(
             (f"{counts['checked_in']}", "bold"),
-            f" checked in of {counts['expected']} expected",
-            walk_in_note(counts["walk_ins"]),
+            room_words(counts),
         )
         if not counts["checked_in"]:
             # No empty headings: say what the panel will show once people arrive.

@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from convener.storage.taxonomy import load_taxonomy
 from convener.tui.widgets.bars import bar
-from convener.tui.widgets.live_panel import labelled
+from convener.tui.widgets.live_panel import labelled, room_words
 
 LONGEST_BAR = 10  # cells: the line is a glance, not a chart
 SEPARATOR = " · "
@@ -28,7 +28,7 @@ class RoomText:
 
     def __init__(self, counts: dict[str, Any], style: Style) -> None:
         self.head = Text.assemble(
-            (str(counts["checked_in"]), "bold"), f" of {counts['expected']} in"
+            (str(counts["checked_in"]), "bold"), room_words(counts, short=True)
         )
         self.sexes = labelled(counts["by_gender"], load_taxonomy().genders)
         self.room = counts["checked_in"]
