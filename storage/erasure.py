@@ -25,7 +25,7 @@ from convener.storage.errors import DatabaseError, NotFoundError
 from convener.storage.events import get_event
 from convener.storage.paths import default_backup_path
 from convener.storage.rows import audit, one, tombstone
-from convener.storage.text import digits, name_key
+from convener.storage.text import counted, digits, name_key
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -56,7 +56,7 @@ class Erasure:
         where = ", ".join(self.events) or "no event"
         if self.elsewhere:
             kept = (
-                f"they stay on the list of {len(self.elsewhere)} other event(s) "
+                f"they stay on the list of {counted(len(self.elsewhere), 'other event')} "
                 f"({', '.join(self.elsewhere)}): erase them from all events to remove them there"
             )
         elif self.person_deleted:
@@ -64,9 +64,10 @@ class Erasure:
         else:
             kept = "they are still named where they were added by hand elsewhere"
         return (
-            f"{self.name} was erased from {where}: {self.registrations} registration(s), "
-            f"{self.checkins} check-in(s), {self.notes_unattributed} note(s) no longer "
-            f"attributed, {self.texts_scrubbed} text(s) scrubbed of their name; {kept}."
+            f"{self.name} was erased from {where}: {counted(self.registrations, 'registration')}, "
+            f"{counted(self.checkins, 'check-in')}, "
+            f"{counted(self.notes_unattributed, 'note')} no longer attributed, "
+            f"{counted(self.texts_scrubbed, 'text')} scrubbed of their name; {kept}."
         )
 
     def copies_text(self) -> str:

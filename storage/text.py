@@ -213,3 +213,8 @@ def capitalise_name(value: str) -> str:
             continue
         out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
     return " ".join(out)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`1 check-in`, `2 check-ins`, `3 people`: what every report line counts, never `(s)`."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

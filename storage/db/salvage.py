@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from convener.storage import lazy
 from convener.storage.db.driver import sqlite_connect
+from convener.storage.text import counted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -56,5 +57,5 @@ def _copy_rows(source: Database, target: Database, table: str) -> str:
             target.execute(f'INSERT INTO "{table}" VALUES ({marks})', list(row))
             copied += 1
     except sqlite3.DatabaseError as exc:
-        return f"table {table}: {copied} row(s) read, the rest could not be ({exc})"
+        return f"table {table}: {counted(copied, 'row')} read, the rest could not be ({exc})"
     return ""

@@ -24,6 +24,7 @@ from convener.storage.hq import hqfile
 from convener.storage.hq.merge import HqFile, MergedEvent, current_files, merge_event
 from convener.storage.hq.reader import HqFileError, read_hq_file
 from convener.storage.paths import ensure_private_dir
+from convener.storage.text import counted
 
 APPLICATION_ID = 0x43564857  # "CVHW"
 VERSION = 1
@@ -80,8 +81,8 @@ class IngestReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.loaded)} file(s) loaded, {len(self.already)} already loaded; "
-            f"{len(self.events)} event(s) updated"
+            f"{counted(len(self.loaded), 'file')} loaded, {len(self.already)} already loaded; "
+            f"{counted(len(self.events), 'event')} updated"
             + (f": {', '.join(self.events)}" if self.events else "")
         )
 

@@ -33,7 +33,14 @@ from convener.storage.groups import guess_group
 from convener.storage.imports.attendee_sheet import has_data, read_sheet
 from convener.storage.records import ATTENDEE_FLAGS, Problems, as_flag, validate_attendee
 from convener.storage.rows import audit, hlc_stamp, this_device, update
-from convener.storage.text import capitalise_name, clean_line, id_key, name_key, phone_key
+from convener.storage.text import (
+    capitalise_name,
+    clean_line,
+    counted,
+    id_key,
+    name_key,
+    phone_key,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -197,14 +204,10 @@ class ImportPreview:
             f"{len(self.absent)} in the database but not in the file (kept)",
         ]
         if self.conflicts:
-            parts.append(_plural(len(self.conflicts), "conflict"))
+            parts.append(counted(len(self.conflicts), "conflict"))
         if self.questions:
-            parts.append(_plural(len(self.questions), "question"))
+            parts.append(counted(len(self.questions), "question"))
         return ", ".join(parts)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def read_list(path: Path) -> tuple[tuple[str, ...], tuple[FileRow, ...]]:

@@ -18,6 +18,7 @@ from convener.storage.hlc import Stamp
 from convener.storage.rows import audit, every, hlc_receive
 from convener.storage.sync.rules import MERGE, Scrub, combine, gone_people, version
 from convener.storage.sync.state import TABLES, EventState, Row, read_event_state
+from convener.storage.text import counted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -39,17 +40,33 @@ class MergeReport:
         """One line each: new, updated, conflicts kept, duplicates to review."""
 
         def listed(counts: Counter[str]) -> str:
-            return ", ".join(f"{n} {t}" for t, n in sorted(counts.items()) if n) or "nothing"
+            words = [counted(n, *ROW_WORDS.get(t, (t, t))) for t, n in sorted(counts.items()) if n]
+            return ", ".join(words) or "nothing"
 
         return [
             f"new: {listed(self.new)}",
             f"updated: {listed(self.updated)}",
             f"removed (deleted or erased elsewhere): {listed(self.removed)}",
-            f"conflicts kept: {self.conflicts_kept} note version(s) kept in the note's history;"
-            f" {self.checkins_undone} check-in(s) at a second door undone by merge",
+            f"conflicts kept: {counted(self.conflicts_kept, 'note version', 'note versions')}"
+            " kept in the note's history; "
+            f"{counted(self.checkins_undone, 'check-in', 'check-ins')} at a second door"
+            " undone by merge",
             f"to review: {len(self.review)}",
             *(f"  {item}" for item in self.review),
         ]
+
+
+# A table's rows as the person reading the import's report calls them.
+ROW_WORDS = {
+    "events": ("event", "events"),
+    "agenda_items": ("agenda item", "agenda items"),
+    "people": ("person", "people"),
+    "registrations": ("registration", "registrations"),
+    "checkins": ("check-in", "check-ins"),
+    "notes": ("note", "notes"),
+    "note_revisions": ("earlier note version", "earlier note versions"),
+    "action_items": ("action item", "action items"),
+}
 
 
 def merge_into(db: Database, incoming: EventState, event_id: str) -> MergeReport:

@@ -57,7 +57,7 @@ async def test_a_bundle_folder_is_merged_and_what_it_did_is_listed(
         await pilot.press(*(bundle.code or ""), "enter")
         await wait_until(pilot, lambda: "merged into quetta-dialogue" in screen_text(app))
         shown = screen_text(app)
-        assert "new: 1 checkins, 1 notes" in shown
+        assert "new: 1 check-in, 1 note" in shown
         assert "to review: 0" in shown
         notes = read_db(db_path, "SELECT text FROM notes WHERE text LIKE 'Door 2%'")
         assert notes == [{"text": "Door 2: چائے ختم ہو گئی [bold]not markup[/bold]"}]

@@ -105,12 +105,12 @@ def test_ingest_gives_the_events_own_report_numbers_and_loading_twice_changes_no
     hq = export(capsys, field, tmp_path / "out")
     warehouse = tmp_path / "ho" / "warehouse.db"
     code, out, _ = ingest(capsys, warehouse, hq)
-    assert code == 0 and out.startswith("1 file(s) loaded")
+    assert code == 0 and out.startswith("1 file loaded")
     assert warehouse_numbers(warehouse) == report_numbers(field)
     assert warehouse.stat().st_mode & 0o777 == 0o600
     before = _dump(warehouse)
     code, out, _ = ingest(capsys, warehouse, hq, hq)
-    assert code == 0 and out.startswith("0 file(s) loaded, 2 already loaded")
+    assert code == 0 and out.startswith("0 files loaded, 2 already loaded")
     assert _dump(warehouse) == before
     sha = hashlib.sha256(hq.read_bytes()).hexdigest()
     assert table(warehouse, "SELECT name, sha256 FROM wh_files") == [(hq.name, sha)]

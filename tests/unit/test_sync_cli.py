@@ -42,7 +42,7 @@ def test_two_doors_clone_adopt_and_merge_both_ways(
         capsys, "--db", door2, "device", "adopt", usb / "q.cvsync", "--code", clone_code
     )
     assert code == 0, err
-    assert "adopted quetta-dialogue" in out and "new: 4 action_items" in out
+    assert "adopted quetta-dialogue" in out and "new: 4 action items" in out
     assert device(door1) != device(door2)
 
     with connect(door1) as one, connect(door2) as two:
@@ -68,8 +68,8 @@ def test_two_doors_clone_adopt_and_merge_both_ways(
     from2 = next(b for b in bundles if device(door2)[:8] in b.name)
     code, out2, err = run(capsys, "--db", door2, "sync", "import", from1, "--code", codes[0])
     assert code == 0, err
-    assert "new: 1 checkins, 1 notes" in out2
-    assert "1 check-in(s) at a second door undone by merge" in out2
+    assert "new: 1 check-in, 1 note" in out2
+    assert "1 check-in at a second door undone by merge" in out2
     code, out1, err = run(capsys, "--db", door1, "sync", "import", from2, "--code", codes[1])
     assert code == 0, err
     prints = {line for line in (out1 + out2).splitlines() if "fingerprint" in line}
