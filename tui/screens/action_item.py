@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Select, Static
 from convener.storage.actions import add_action_item, update_action_item
 from convener.storage.records import ACTION_STATUSES
 from convener.tui.screens.base import ConvenerModal
-from convener.tui.widgets.form import Field, save_or_show
+from convener.tui.widgets.form import Field, fit_form_body, save_or_show
 from convener.tui.widgets.speaker_picker import Choice, SpeakerChooser, SpeakerList
 
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
@@ -92,9 +92,7 @@ class ActionItemScreen(ConvenerModal):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_resize(self, event: events.Resize) -> None:
-        """The fields scroll and the buttons stay: the body gets what the dialog (90% of the
-        screen) has left after its border, padding, title (two lines, at most) and buttons."""
-        self.query_one("#form-body").styles.max_height = max(4, event.size.height * 9 // 10 - 11)
+        fit_form_body(self, event.size.height)
 
     def on_mount(self) -> None:
         """Focus starts at the first field, as the form reads: keys typed ahead (a due date)

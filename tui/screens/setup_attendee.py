@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
@@ -39,7 +39,7 @@ from convener.tui.screens.import_file import ImportScreen, Plan, list_plan
 from convener.tui.screens.setup_bulk import BulkEditForm
 from convener.tui.session import HasSession, Session
 from convener.tui.widgets.bounded_input import BoundedInput
-from convener.tui.widgets.form import Field, choices, save_or_show
+from convener.tui.widgets.form import Field, choices, fit_form_body, save_or_show
 from convener.tui.widgets.result_list import local_time
 
 TEXT_FIELDS = ("name", "designation", "organisation", "disability", "district", "phone", "email")
@@ -101,20 +101,24 @@ class AttendeeForm(ConvenerModal):
     def compose(self) -> ComposeResult:
         a = self.attendee
         title = f"Edit {a['name']}" if a else "Add an expected attendee"
-        with VerticalScroll(id="dialog", classes="form wide attendee-form"):
+        with Vertical(id="dialog", classes="form wide attendee-form"):
             yield Static(Content(title), classes="question")
-            for row in FORM_ROWS:
-                with Horizontal(classes="row"):
-                    for name in row:
-                        yield Field(
-                            LABELS.get(name, name.capitalize()), self.control(name), name=name
-                        )
-            with Horizontal(classes="row flags"):
-                for name, label in FLAGS:
-                    yield Checkbox(label, bool(a.get(name)), id=name)
+            with Vertical(id="form-body"):
+                for row in FORM_ROWS:
+                    with Horizontal(classes="row"):
+                        for name in row:
+                            yield Field(
+                                LABELS.get(name, name.capitalize()), self.control(name), name=name
+                            )
+                with Horizontal(classes="row flags"):
+                    for name, label in FLAGS:
+                        yield Checkbox(label, bool(a.get(name)), id=name)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s or Enter)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_form_body(self, event.size.height)
 
     def control(self, name: str) -> Input | Select[str]:
         """The Input, or for a taxonomy field the Select, prefilled from the attendee."""

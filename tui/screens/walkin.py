@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
@@ -27,7 +27,7 @@ from convener.storage.taxonomy import load_taxonomy
 from convener.storage.text import capitalise_name, clean_line, name_key
 from convener.tui.screens.base import ConvenerModal
 from convener.tui.widgets.bounded_input import BoundedInput
-from convener.tui.widgets.form import Field, save_or_show, select
+from convener.tui.widgets.form import Field, fit_form_body, save_or_show, select
 from convener.tui.widgets.result_list import local_time
 
 REQUIRED = ("name", "organisation", "stakeholder_group", "gender")
@@ -51,38 +51,44 @@ class WalkInScreen(ConvenerModal):
 
     def compose(self) -> ComposeResult:
         tax = load_taxonomy()
-        with VerticalScroll(id="dialog", classes="form"):
+        with Vertical(id="dialog", classes="form"):
             yield Static(Content("Walk-in: add and check in"), classes="question")
-            yield Field(
-                "Name *",
-                BoundedInput(self.typed_name, id="name", compact=True, max_length=MAX_NAME),
-                name="name",
-            )
-            yield Static(id="saved-as", classes="hint")
-            yield Field(
-                "Organisation *", Input(id="organisation", compact=True), name="organisation"
-            )
-            yield Field(
-                "Stakeholder group *",
-                select(tax.stakeholder_groups, id="stakeholder_group"),
-                name="stakeholder_group",
-            )
-            yield Static(id="group-guess", classes="hint")
-            yield Field("Sex *", select(tax.genders, id="gender"), name="gender")
-            yield Field("Designation", Input(id="designation", compact=True), name="designation")
-            yield Field("Phone", Input(id="phone", compact=True), name="phone")
-            yield Checkbox("Photos OK", id="consent_photo", compact=True)
-            yield Checkbox(
-                "Protected (survivor or minor: never named)", id="protected", compact=True
-            )
-            yield Static(
-                Content("May the public report name them? Asked at the door after saving."),
-                classes="hint",
-            )
-            yield Static(id="duplicate", classes="warning")
+            with Vertical(id="form-body"):
+                yield Field(
+                    "Name *",
+                    BoundedInput(self.typed_name, id="name", compact=True, max_length=MAX_NAME),
+                    name="name",
+                )
+                yield Static(id="saved-as", classes="hint")
+                yield Field(
+                    "Organisation *", Input(id="organisation", compact=True), name="organisation"
+                )
+                yield Field(
+                    "Stakeholder group *",
+                    select(tax.stakeholder_groups, id="stakeholder_group"),
+                    name="stakeholder_group",
+                )
+                yield Static(id="group-guess", classes="hint")
+                yield Field("Sex *", select(tax.genders, id="gender"), name="gender")
+                yield Field(
+                    "Designation", Input(id="designation", compact=True), name="designation"
+                )
+                yield Field("Phone", Input(id="phone", compact=True), name="phone")
+                yield Checkbox("Photos OK", id="consent_photo", compact=True)
+                yield Checkbox(
+                    "Protected (survivor or minor: never named)", id="protected", compact=True
+                )
+                yield Static(
+                    Content("May the public report name them? Asked at the door after saving."),
+                    classes="hint",
+                )
+                yield Static(id="duplicate", classes="warning")
             with Horizontal(classes="buttons"):
                 yield Button("Check in (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_form_body(self, event.size.height)
 
     def on_mount(self) -> None:
         self.query_one("#duplicate", Static).display = False

@@ -76,3 +76,15 @@ async def save_or_show(form: Widget, write: Awaitable[T]) -> T | None:
     except ConvenerError as exc:
         form.notify(f"Not saved: {exc}", severity="error", markup=False)
     return None
+
+
+# What a form dialog needs besides its fields: border, padding, a title of up to two lines,
+# and the buttons with their margin.
+FORM_CHROME_ROWS = 11
+
+
+def fit_form_body(form: Widget, screen_height: int) -> None:
+    """The fields scroll and the buttons stay: `#form-body` gets what the dialog (90% of the
+    screen) leaves after its chrome, so Save and Cancel are in sight whatever the errors."""
+    body = form.query_one("#form-body")
+    body.styles.max_height = max(4, screen_height * 9 // 10 - FORM_CHROME_ROWS)
