@@ -8,6 +8,7 @@ offline bundle leaves it out.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import signal
@@ -15,7 +16,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from convener.storage.db.driver import sqlite_connect
 from convener.storage.errors import ConvenerError
+from convener.storage.hq.dashboard import dashboard_html
 from convener.storage.hq.served import DATABASE, build_served, datasette_command, metadata
 from convener.storage.hq.warehouse import SETTINGS, ingest, set_setting
 
@@ -61,8 +64,12 @@ def serve(warehouse: Path, host: str, port: int) -> int:
         with_names = build_served(warehouse, served)
         meta = Path(folder) / "metadata.json"
         meta.write_text(json.dumps(metadata(with_names), indent=2), encoding="utf-8")
+        pages = Path(folder) / "dashboard"
+        pages.mkdir()
+        with contextlib.closing(sqlite_connect(str(served))) as copy:
+            (pages / "index.html").write_text(dashboard_html(copy), encoding="utf-8")
         print(f"Serving {warehouse} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
-        process = subprocess.Popen(datasette_command(served, meta, host, port))
+        process = subprocess.Popen(datasette_command(served, meta, host, port, pages))
         previous = signal.signal(signal.SIGTERM, _interrupted)
         try:
             return process.wait()

@@ -261,18 +261,24 @@ def metadata(with_names: bool) -> dict[str, Any]:
         }
     return {
         "title": "Convener head office",
-        "description": "Events, attendance and commitments from Convener's head-office files."
-        " Only public-level content; custom SQL is off.",
+        "description_html": "Events, attendance and commitments from Convener's head-office"
+        ' files. Only public-level content; custom SQL is off. <a href="/dashboard/index.html">'
+        "Dashboard</a>: attendance by sex, group and district per month, events per district,"
+        " open commitments.",
         "allow_sql": False,
         "databases": {DATABASE: {"allow_sql": False, "tables": tables, "queries": CANNED}},
     }
 
 
-def datasette_command(served: Path, metadata_file: Path, host: str, port: int) -> list[str]:
-    """`python -m datasette` on the served copy, immutable, with custom SQL denied."""
+def datasette_command(
+    served: Path, metadata_file: Path, host: str, port: int, dashboard: Path | None = None
+) -> list[str]:
+    """`python -m datasette` on the served copy, immutable, with custom SQL denied; the
+    dashboard page (storage/hq/dashboard.py) is a static file under /dashboard/."""
+    pages = ["--static", f"dashboard:{dashboard}"] if dashboard else []
     return [
         sys.executable, "-m", "datasette", "serve", "--immutable", str(served),
-        "--metadata", str(metadata_file), "--host", host, "--port", str(port),
+        "--metadata", str(metadata_file), "--host", host, "--port", str(port), *pages,
         "--setting", "default_allow_sql", "off",
         "--setting", "allow_download", "off",
         "--setting", "suggest_facets", "off",

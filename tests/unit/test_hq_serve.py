@@ -192,3 +192,26 @@ def test_named_attendees_only_with_the_setting_and_only_those_who_agreed(
     assert "Ejaz Ahmed" in names and len(names) == 37
     assert not names & set(NOT_NAMED)
     assert {r["sex"] for r in rows} == {"Female", "Male"}  # labels, not codes
+
+
+def test_the_dashboard_draws_the_report_numbers_as_bars_from_this_laptop_only(
+    served: tuple[Server, Path],
+) -> None:
+    server, field = served
+    status, front = server.get("/")
+    assert status == 200 and b'href="/dashboard/index.html"' in front
+    status, body = server.get("/dashboard/index.html")
+    assert status == 200
+    page = body.decode("utf-8")
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from elsewhere
+    assert "<script" not in page
+    numbers = report_numbers(field)
+    sex = page.split("Attendance by sex, per month", 1)[1].split("<h2>", 1)[0]
+    for (dimension, label), n in numbers.items():
+        if dimension == "sex":  # each count as text, with a bar as long as the count
+            assert re.search(rf"<td>{label}</td><td class=\"n\">{n}</td>", sex), label
+    top = max(n for (d, _), n in numbers.items() if d == "sex")
+    assert f'style="width: 20.0em" title="{top}"' in sex
+    commitments = page.split("Open commitments by owner and due date", 1)[1]
+    assert commitments.count("<tr>") == 1 + 4  # the heading row and the four open ones
+    assert "1 event, " in page
