@@ -19,6 +19,7 @@ from convener.tui.screens.summary import SummaryScreen
 from convener.tui.screens.walkin import WalkInScreen
 from tests.tui.conftest import ready_for_keys, screen_text
 from tests.tui.test_notes import PRACTICE, settle, start_notes
+from tests.tui.test_setup import open_setup
 
 NARROW = (80, 24)
 
@@ -250,3 +251,25 @@ async def test_speaker_matches_open_over_the_timeline_while_typing_at_80(
         await pilot.press("shift+tab", *"ejaz", "enter")
         await pilot.pause()
         assert "Speakers:" in screen_text(app)
+
+
+async def test_setup_attendees_at_80_show_who_is_who_and_the_rest_at_120(
+    make_app: Callable[..., ConvenerApp], sample_db: Path
+) -> None:
+    """Below 100 columns organisation and designation come right after the name (they tell
+    namesakes apart); wider, the table is as it was. Resizing lays it out again."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_setup(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Organisation" in text and "Designation" in text
+        assert "Balochistan Police" in text  # the first row's organisation, whole
+        assert "Phone" not in text  # a scroll away
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "Named?" in line)
+        assert header.index("Group") < header.index("Designation") < header.index("Organisation")
+        assert "Phone" in header

@@ -68,18 +68,25 @@ FLAGS = (
     ("vip", "VIP"),
 )
 # Column widths fit 120 columns; longer cells are cut short, the form shows them whole.
-COLUMNS = (
-    ("", 1),  # • when selected for a bulk change
-    ("Name", 22),
-    ("Named?", 9),  # consent first: what a coordinator reviews before the report
-    ("VIP", 3),
-    ("Group", 13),
-    ("Designation", 14),
-    ("Organisation", 15),
-    ("Sex", 6),
-    ("Phone", 11),
-    ("In", 5),
-)
+COLUMNS = {
+    "mark": ("", 1),  # • when selected for a bulk change
+    "name": ("Name", 22),
+    "named": ("Named?", 9),  # consent first: what a coordinator reviews before the report
+    "vip": ("VIP", 3),
+    "group": ("Group", 13),
+    "designation": ("Designation", 14),
+    "organisation": ("Organisation", 15),
+    "sex": ("Sex", 6),
+    "phone": ("Phone", 11),
+    "in": ("In", 5),
+}
+WIDE_ORDER = tuple(COLUMNS)
+# Below NARROW_WIDTH the columns that tell same-name people apart come first and wider;
+# the rest are a horizontal scroll away.
+NARROW_WIDTH = 100
+NARROW_ORDER = ("mark", "name", "named", "organisation", "designation", "group", "vip", "sex",
+                "phone", "in")  # fmt: skip
+NARROW_WIDTHS = {"name": 20, "organisation": 18, "designation": 16}
 NAMED = {"yes": "yes", "no": "declined", "not_asked": "not asked"}
 
 
@@ -170,27 +177,29 @@ class AttendeeForm(ConvenerModal):
         self.dismiss(None)
 
 
-def attendee_cells(row: dict[str, Any], selected: bool = False) -> tuple[Text, ...]:
-    """One table row; every cell is plain Text, so names are never read as markup. A guessed
-    stakeholder group starts with "?" until someone reviews it."""
+def attendee_cells(
+    row: dict[str, Any], selected: bool = False, order: tuple[str, ...] = WIDE_ORDER
+) -> tuple[Text, ...]:
+    """One table row, its cells in `order`; every cell is plain Text, so names are never read
+    as markup. A guessed stakeholder group starts with "?" until someone reviews it."""
     tax = load_taxonomy()
     group = tax.stakeholder_groups.label(row.get("stakeholder_group"))
     if group and row.get("group_guessed"):
         group = f"?{group}"  # in front: a long label is cut at its end
     named = "protected" if row.get("protected") else NAMED.get(str(row.get("consent")), "")
-    cells = (
-        "•" if selected else "",
-        row["name"],
-        named,
-        "VIP" if row.get("vip") else "",
-        group,
-        row.get("designation"),
-        row.get("organisation"),
-        tax.genders.label(row.get("gender")),
-        row.get("phone"),
-        local_time(row.get("checked_in_at")),
-    )
-    return tuple(Text(cell or "", overflow="ellipsis", no_wrap=True) for cell in cells)
+    cells = {
+        "mark": "•" if selected else "",
+        "name": row["name"],
+        "named": named,
+        "vip": "VIP" if row.get("vip") else "",
+        "group": group,
+        "designation": row.get("designation"),
+        "organisation": row.get("organisation"),
+        "sex": tax.genders.label(row.get("gender")),
+        "phone": row.get("phone"),
+        "in": local_time(row.get("checked_in_at")),
+    }
+    return tuple(Text(cells[key] or "", overflow="ellipsis", no_wrap=True) for key in order)
 
 
 def left_out_line(rows: list[dict[str, Any]]) -> str:
@@ -219,6 +228,7 @@ class AttendeePane(Vertical):
         self.event_id: str | None = None
         self.rows: list[dict[str, Any]] = []
         self.selected: set[str] = set()  # person ids picked for a bulk change
+        self.order: tuple[str, ...] = WIDE_ORDER  # the columns, as laid out for the width
 
     @property
     def session(self) -> Session:
@@ -230,8 +240,21 @@ class AttendeePane(Vertical):
         yield DataTable(id="attendees", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        for label, width in COLUMNS:
-            self.table.add_column(label, width=width)
+        self.set_columns(self.app.size.width < NARROW_WIDTH)
+
+    def set_columns(self, narrow: bool) -> None:
+        """Lay the table out for the terminal's width (rows are added again by `reload`)."""
+        self.order = NARROW_ORDER if narrow else WIDE_ORDER
+        self.table.clear(columns=True)
+        for key in self.order:
+            label, width = COLUMNS[key]
+            self.table.add_column(label, width=NARROW_WIDTHS.get(key, width) if narrow else width)
+
+    async def on_resize(self, event: events.Resize) -> None:
+        narrow = self.app.size.width < NARROW_WIDTH
+        if (self.order == NARROW_ORDER) != narrow:
+            self.set_columns(narrow)
+            await self.reload()
 
     @property
     def table(self) -> DataTable[Any]:
@@ -248,7 +271,8 @@ class AttendeePane(Vertical):
         table.clear()
         self.selected &= {r["id"] for r in self.rows}
         for row in self.rows:
-            table.add_row(*attendee_cells(row, row["id"] in self.selected), key=row["id"])
+            cells = attendee_cells(row, row["id"] in self.selected, self.order)
+            table.add_row(*cells, key=row["id"])
         for index, row in enumerate(self.rows):
             if row["id"] == wanted:
                 table.move_cursor(row=index)
