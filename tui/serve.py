@@ -15,19 +15,24 @@ Only this command imports aiohttp and textual-serve (the optional extra `convene
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import secrets
 import shlex
 import socket
 import subprocess
 import sys
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
+from typing import ClassVar
 
+import textual_serve.server
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 COOKIE = "convener_session"
@@ -94,6 +99,30 @@ def guard(gate: Gate) -> Middleware:
     return middleware
 
 
+class TabProcess(AppService):
+    """textual-serve's per-tab Convener process, remembered so that stopping the server ends
+    it before the event loop closes (else asyncio prints a traceback on the coordinator's
+    terminal from the orphaned pipe's __del__)."""
+
+    running: ClassVar[weakref.WeakSet[TabProcess]] = weakref.WeakSet()
+
+    async def start(self, width: int, height: int) -> None:
+        TabProcess.running.add(self)
+        await super().start(width, height)
+
+    async def end(self) -> None:
+        process = self._process  # textual-serve's own handle on the tab's process
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        with contextlib.suppress(TimeoutError, ProcessLookupError):
+            await asyncio.wait_for(process.wait(), 5)
+
+
+# The server makes one AppService per tab by this name: ours, so each can be ended.
+textual_serve.server.AppService = TabProcess  # type: ignore[misc]
+
+
 class ConvenerServer(Server):
     """textual-serve's server, with Convener's gate, page and routes (no downloads)."""
 
@@ -121,6 +150,10 @@ class ConvenerServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         self.started.set()
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Every tab's process ends (its work is saved as it is typed) before the loop closes."""
+        await asyncio.gather(*(tab.end() for tab in list(TabProcess.running)))
 
     async def handle_index(self, request: web.Request) -> web.Response:
         """Convener's own page: the title, the terminal, nothing from anywhere else."""
